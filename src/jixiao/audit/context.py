@@ -1,0 +1,215 @@
+"""What every check of one table shares: parsed values, the score, locations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Any
+
+from jixiao.audit.model import Location, Part
+from jixiao.audit.settings import EMPTY_TEXTS, AuditSettings
+from jixiao.models import Fund, Indicator, Source, Table
+from jixiao.scoring import RuleSet, TableScore, score
+from jixiao.values import Value, parse_value
+from jixiao.values import normalize as _normalize
+
+# Money rows that hold a total, and the rows that add up to each.
+TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计", "总计")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """An indicator row with its parsed target and actual."""
+
+    index: int  # 1-based, as numbered in findings
+    ind: Indicator
+    target: Value
+    actual: Value
+    key: str  # the 三级 name normalised for comparison ("" when none)
+    placeholder_name: bool  # the 三级 name is a template placeholder (无, 指标1 …)
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """:func:`jixiao.values.normalize`, cached (names are compared by many checks)."""
+    return _normalize(text)
+
+
+def name_key(text: str | None) -> str:
+    """A name as compared: normalised, without surrounding quotes."""
+    return normalize(text).strip("\"“”'‘’") if text else ""
+
+
+def fmt(x: float | None, decimals: int = 2) -> str:
+    """``10``, ``96.38``, ``0.5`` (no trailing zeros), ``—`` for None."""
+    if x is None:
+        return "—"
+    r = round(x, decimals)
+    if r == int(r):
+        return str(int(r))
+    return f"{r:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def money(x: float | None) -> str:
+    """An amount as printed on forms: thousands separators, up to 4 decimals."""
+    if x is None:
+        return "—"
+    if x == int(x):
+        return f"{int(x):,}"
+    return f"{x:,.4f}".rstrip("0").rstrip(".")
+
+
+def is_empty_text(text: str | None) -> bool:
+    """No text, or one that says nothing (``无``, ``/``)."""
+    if text is None:
+        return True
+    s = normalize(text)
+    return not s or s in EMPTY_TEXTS
+
+
+def is_no_reason(text: str | None) -> bool:
+    """A deviation cell that gives no reason: empty, or only says it was done (``已完成``)."""
+    if text is None:
+        return True
+    s = normalize(text)
+    if not s or s in EMPTY_TEXTS:
+        return True
+    return len(s) <= 12 and parse_value(s).claim == "achieved" and "但" not in s
+
+
+_PURE_CACHE: dict[tuple[object, ...], tuple[RuleSet, Any]] = {}
+
+
+def cached_by_rules(rules: RuleSet, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered for this rule set object and this key.
+
+    For recomputations that depend only on the rule set and a row's printed
+    values (a money row or an indicator under each rule variant).
+    """
+    full = (id(rules), *key)
+    hit = _PURE_CACHE.get(full)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    value = compute()
+    if len(_PURE_CACHE) > 8192:
+        _PURE_CACHE.clear()
+    _PURE_CACHE[full] = (rules, value)
+    return value
+
+
+def clear_caches() -> None:
+    """Forget cached recomputations and normalised names (for benchmarks and tests)."""
+    _PURE_CACHE.clear()
+    normalize.cache_clear()
+
+
+class Context:
+    """One table under audit. Parsed values and the score are computed once."""
+
+    def __init__(self, table: Table, rules: RuleSet, settings: AuditSettings) -> None:
+        self.table = table
+        self.rules = rules
+        self.settings = settings
+        self.file = table.source.file if table.source else None
+        self.tolerance = rules.tolerance
+        # Results shared between checks (computed by the first that needs them).
+        self.memo: dict[str, Any] = {}
+
+    # -- the table -----------------------------------------------------------
+
+    @cached_property
+    def label(self) -> str:
+        t = self.table
+        name = t.project or t.unit_name or t.title or "（未命名）"
+        return f"{name}（{t.year} 年度）" if t.year else name
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """Every indicator row with its parsed target and actual."""
+        return [
+            Row(
+                n,
+                ind,
+                parse_value(ind.target, ind.name),
+                parse_value(ind.actual, ind.name),
+                name_key(ind.name),
+                ind.name is not None and parse_value(ind.name).kind == "placeholder",
+            )
+            for n, ind in enumerate(self.table.indicators, start=1)
+        ]
+
+    @cached_property
+    def indicator_rows(self) -> list[Row]:
+        """Rows that are indicators with a design of their own.
+
+        Rows of a 一级 the rule set takes as printed (the 投入管理 rows of a
+        department form, whose 三级 is one note for all) are left out.
+        """
+        skip = set(self.rules.as_printed_level1)
+        return [
+            r
+            for r in self.rows
+            if r.ind.level1 not in skip and not (r.ind.note and r.ind.name is None)
+        ]
+
+    def level1(self, ind: Indicator) -> str | None:
+        if ind.level1 is None:
+            return None
+        return self.settings.level1_aliases.get(ind.level1, ind.level1)
+
+    @cached_property
+    def execution_fund(self) -> Fund | None:
+        """The money row that carries the 执行率 score (project self-evaluations)."""
+        for f in self.table.funds:
+            if f.weight is not None or f.score is not None:
+                return f
+        for f in self.table.funds:
+            if f.item in TOTAL_ROWS:
+                return f
+        return None
+
+    # -- scoring ------------------------------------------------------------
+
+    @cached_property
+    def score(self) -> TableScore | None:
+        """The table recomputed by :func:`jixiao.scoring.score` (self-evaluations only)."""
+        if self.table.form == "project_target":
+            return None
+        return score(self.table, self.rules)
+
+    # -- locations ----------------------------------------------------------
+
+    def _loc(self, part: Part, column: str | None, src: Source | None, **extra: Any) -> Location:
+        """A location with the source line or cell it was printed at."""
+        if src is None:
+            return Location(part=part, column=column, file=self.file, **extra)
+        return Location(
+            part=part,
+            column=column,
+            file=src.file or self.file,
+            page=src.page,
+            line=src.line,
+            sheet=src.sheet,
+            cell=src.cell,
+            **extra,
+        )
+
+    def at_indicator(self, row: Row, column: str | None = None) -> Location:
+        ind = row.ind
+        return self._loc(
+            "indicator",
+            column,
+            ind.source,
+            index=row.index,
+            level1=ind.level1,
+            level2=ind.level2,
+            name=ind.name,
+        )
+
+    def at_fund(self, fund: Fund, column: str | None = None) -> Location:
+        return self._loc("fund", column, fund.source, fund=fund.item)
+
+    def at(self, part: Part, column: str | None = None, **extra: Any) -> Location:
+        src = self.table.source if part == "table" and "line" not in extra else None
+        return self._loc(part, column, src, **extra)

@@ -1,0 +1,465 @@
+"""``pdftotext -layout`` text → ``Sheet``; also the line helpers shared by the text readers.
+
+How a layout page is read
+=========================
+
+1. **Lines and pages.** Lines are numbered as ``str.splitlines`` numbers them
+   (like the tsv reader; a form feed ends a line too). A form feed, a page mark
+   (``-1-``, ``- 2 -``, ``第1页``, ``第1页 共3页``) or — only when the text holds
+   no form feed at all — a blank line is a page break; breaks in a row count
+   once. Page marks make no row; they are listed in ``Sheet.rejected`` with
+   the reason ``PAGE_MARK`` so that every line stays accounted for.
+2. **Segments.** Each line is cut into segments at runs of two or more spaces
+   (or any ideographic / no-break space); single spaces stay inside a segment.
+   Positions are display columns: characters whose East Asian width is W or F
+   count 2, everything else 1 (combining marks 0).
+3. **Blocks.** A table block opens at the first line with two or more
+   segments and stays open over single-segment lines; it closes at a title-like
+   line (``…绩效…表``, ``(2023年度)``, ``附件2：``, ``单位：万元``) and after a
+   ``总分`` / ``合计`` row. Single-segment lines outside blocks are single-cell
+   rows in column 0 (titles, year lines, narrative).
+4. **Bands and columns.** Inside a block every header line (two or more known
+   header words: ``一级指标``, ``年度指标值``, ``分值``, ``年初预算数``,
+   ``预期目标`` …) starts a band; lines before the first header form a band of
+   their own. A band's columns are built from its multi-segment lines: header
+   segments first, then the others from narrow to wide; a segment joins the
+   column(s) it overlaps (one column of slack) when that puts no two segments
+   of one line together, otherwise it is a spanning cell and is placed by its
+   start. An all-numeric column with no header right beside a header column
+   (up to 12 columns away) whose lines it does not share is merged into it
+   (right-aligned numbers under a left-aligned header). Columns are numbered
+   left to right, so within a band the same column has the same ``col`` on
+   every line. Only printed text becomes cells: like the tsv reader, empty
+   positions are left out (``col`` keeps the position).
+5. **Rows and wrapped cells.** In a band a line starts a new row when it is the
+   header, begins with a row label (``总分``, ``项目名称`` …), has text in a
+   *key* column (numeric columns such as 分值/得分/权重/预算数, or columns that
+   are ≥ 80 % numbers; in bands without any, the 年度指标值 column), has text
+   in a column the current row leaves empty, repeats a complete 一级/二级 label
+   (``…指标``) in a label column, or — in the band before any header — has two
+   or more segments. Otherwise it continues the current row: its texts are
+   appended to the row's cells (no space between CJK characters) and its line
+   number goes into ``Row.lines``. A header row is only continued by short
+   header fragments (``改进措施``, ``指标值``, ``(万元)``).
+
+Known limits
+============
+
+* Columns are recovered from white space only. Cells closer than two spaces
+  merge into one segment; text that crosses into the next column is placed by
+  where it starts (no ``colspan`` is inferred, and no cell is ``spanned``).
+* Column numbers are per band: a money block and the indicator block of one
+  table have their own 0-based numbering, not the printed form's common grid.
+* ``pdftotext`` centres short cells vertically in tall rows, which can print a
+  wrapped cell's first line *above* the line holding the row's numbers; such a
+  leading fragment becomes a row of its own. Only wraps below a row are joined.
+* In bands without numeric columns (target forms), a wrapped 年度指标值 starts
+  a new row, and a row holding only a 三级 text right after a row with an
+  empty value is taken as a wrap of that row.
+* A wrapped header is joined only when the continuation is made of header
+  words; a goal text that is short and reads like a header word can be joined
+  into the goals header.
+* Headers are recognised by Chinese vocabulary; a band whose header is not
+  recognised is read with the columns of its data lines alone.
+* A table without a 总分 row (target forms) stays open until a title-like
+  line: narrative printed right below it becomes rows of its last band (a
+  wrapped paragraph joined into one row), not free single-cell rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from jixiao.models import Cell, Row, Sheet
+from jixiao.readers.clean import clean_cell
+
+# ---------------------------------------------------------------------------
+# Helpers shared by the line-based readers (markdown, cells, html text).
+
+PAGE_MARK_RE = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，/／]?\s*第\s*\d{1,4}\s*页)\s*$"
+)
+
+
+_LINE_ENDS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines numbered as ``str.splitlines`` (and the tsv reader) number them.
+
+    A line that ended in a form feed keeps one trailing ``\\f`` so that readers
+    can see the page break.
+    """
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip(_LINE_ENDS)
+        out.append(body + "\f" if "\f" in line[len(body) :] else body)
+    return out
+
+
+PAGE_MARK = "page mark (page break)"  # the reason page mark lines are given in ``rejected``
+
+
+def is_page_mark(line: str) -> bool:
+    """``-1-``, ``- 2 -``, ``第3页``, ``第1页 共4页`` …"""
+    return PAGE_MARK_RE.match(line) is not None
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a monospaced layout (CJK and full-width = 2)."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            width += 2
+        elif not unicodedata.combining(ch):
+            width += 1
+    return width
+
+
+def join_wrapped(head: str, tail: str) -> str:
+    """Join a wrapped cell's lines: no space between CJK text, one between words."""
+    if not head:
+        return tail
+    if not tail:
+        return head
+    a, b = head[-1], tail[0]
+    if a.isascii() and b.isascii() and a.isalnum() and b.isalnum():
+        return f"{head} {tail}"
+    return head + tail
+
+
+# ---------------------------------------------------------------------------
+# Vocabulary.
+
+_SEG_RE = re.compile(r"\S+(?: \S+)*")
+_HEADER_RE = re.compile(
+    r"^(?:[一二三]级指标|(?:年度)?指标值|目标值|(?:实际|全年)完成(?:值|情况)|分值|得分"
+    r"|权重(?:[(（]%[)）])?|偏差.{0,12}|未完成原因.{0,8}|扣分原因.{0,10}|指标性质"
+    r"|度量单位|计量单位|年初预算数?|全年预算数|全年执行数|调整后预算数?|预算执行数"
+    r"|执行数|预算数|执行率(?:[(（]%[)）])?|预期目标|年初设定目标|项目总目标.*"
+    r"|年度总体目标|预算目标|年度目标|全年预计完成情况|.{1,6}月执行(?:数|情况))$"
+)
+_NUMERIC_HEADER_RE = re.compile(
+    r"(?:分值|得分|权重|预算数?|执行数|执行率|金额|分数)(?:[(（].*[)）])?$"
+)
+_VALUE_HEADER_RE = re.compile(r"^(?:(?:年度)?指标值|目标值)$")
+_LEVEL_HEADERS = frozenset({"一级指标", "二级指标"})
+_LABEL_RE = re.compile(r"指标(?:[(（][\d.]+分?[)）])?$")
+_HEADER_FRAGMENT_RE = re.compile(
+    r"(?:值|数|率|分析|措施|情况|目标|指标|性质|单位|说明|原因|名称|分|[(（][^()（）]{1,6}[)）])$"
+)
+_ROW_LABEL_RE = re.compile(
+    r"^(?:总分|合计|总计|项目名称|主管部门|实施单位|单位名称|项目类别|计划开始日期|分解目标自评)"
+    r"(?:[:：].*)?$"
+)
+_CLOSING_RE = re.compile(r"^(?:总分|合计|总计)$")
+_TITLE_RE = re.compile(
+    r"^(?:《?[^，。；,;：:]{0,40}(?:绩效|自评|目标)[^，。；,;]{0,20}表》?"
+    r"|[(（]\d{4}年度?[)）]|附件\d*[:：]?|附件\d+[:：]?.{0,30}表|(?:金额)?单位[:：].{0,10})$"
+)
+_NUMBER_RE = re.compile(r"^[-+]?(?:\d[\d,]*)?\.?\d+%?$|^[—–-]$")
+_DIGIT_RE = re.compile(r"\d")
+_ORPHAN_GAP = 12  # widest gap between a header and numbers aligned away from it
+
+
+def _key(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def _is_number(text: str) -> bool:
+    return _NUMBER_RE.match(text) is not None
+
+
+# ---------------------------------------------------------------------------
+# Data of one read.
+
+
+@dataclass(slots=True)
+class _Seg:
+    start: int
+    end: int
+    text: str
+    line: int  # source line number
+    col: int = -1
+
+
+@dataclass(slots=True)
+class _Line:
+    number: int
+    page: int
+    segs: list[_Seg]
+    anchor: bool = False
+
+
+@dataclass(slots=True)
+class _Col:
+    lo: int
+    hi: int
+    lines: set[int]
+    segs: list[_Seg]
+    header: str | None = None
+
+
+@dataclass(slots=True)
+class _Acc:
+    """A row being assembled from one or more lines."""
+
+    line: int
+    page: int
+    anchor: bool
+    lines: list[int]
+    texts: dict[int, str] = field(default_factory=dict)  # col → text so far
+    origin: dict[int, int] = field(default_factory=dict)  # col → first line with text
+    last: dict[int, int] = field(default_factory=dict)  # col → last line with text
+
+    def add(self, ln: _Line) -> None:
+        for s in ln.segs:
+            got = self.texts.get(s.col)
+            if got is None:
+                self.texts[s.col] = s.text
+                self.origin[s.col] = ln.number
+            elif self.last[s.col] == ln.number:  # two segments in one column: keep both
+                self.texts[s.col] = f"{got} {s.text}"
+            else:
+                self.texts[s.col] = join_wrapped(got, s.text)
+            self.last[s.col] = ln.number
+        if ln.number != self.line:
+            self.lines.append(ln.number)
+
+    def to_row(self) -> Row:
+        cells = [
+            Cell(text, col, self.origin[col])
+            for col in sorted(self.texts)
+            if (text := clean_cell(self.texts[col]))
+        ]
+        return Row(cells, self.line, self.page, tuple(self.lines) if len(self.lines) > 1 else ())
+
+
+# ---------------------------------------------------------------------------
+# Reading.
+
+
+def segments(line: str, number: int = 0) -> list[_Seg]:
+    """The line's segments with display-column positions."""
+    out: list[_Seg] = []
+    pos = 0
+    prev = 0
+    for m in _SEG_RE.finditer(line):
+        pos += display_width(line[prev : m.start()])
+        text = m.group()
+        width = display_width(text)
+        out.append(_Seg(pos, pos + width, text, number))
+        pos += width
+        prev = m.end()
+    return out
+
+
+def _scan(text: str, rejected: list[tuple[int, str, str]]) -> list[_Line]:
+    """Non-blank lines with their pages; page marks go to ``rejected``."""
+    blank_breaks = "\f" not in text
+    lines: list[_Line] = []
+    page = 1
+    pending = False
+    for number, raw in enumerate(split_lines(text), start=1):
+        if "\f" in raw:
+            pending = True
+            raw = raw.replace("\f", "")
+        if "\t" in raw:
+            raw = raw.replace("\t", "  ")
+        if not raw.strip():
+            pending = pending or blank_breaks
+            continue
+        if is_page_mark(raw):
+            rejected.append((number, raw.strip(), PAGE_MARK))
+            pending = True
+            continue
+        if pending and lines:
+            page += 1
+        pending = False
+        segs = segments(raw, number)
+        ln = _Line(number, page, segs)
+        if len(segs) > 1:
+            ln.anchor = sum(1 for s in segs if _HEADER_RE.match(_key(s.text))) >= 2
+        lines.append(ln)
+    return lines
+
+
+def read_layout(text: str, source: str = "<text>") -> Sheet:
+    """Read ``pdftotext -layout`` output (see the module docstring)."""
+    rows: list[Row] = []
+    rejected: list[tuple[int, str, str]] = []
+    block: list[_Line] = []
+    is_open = False
+    for ln in _scan(text, rejected):
+        if len(ln.segs) > 1:
+            block.append(ln)
+            is_open = True
+            if _CLOSING_RE.match(_key(ln.segs[0].text)):
+                _read_block(block, rows)
+                block = []
+                is_open = False
+        elif is_open and not _TITLE_RE.match(_key(ln.segs[0].text)):
+            block.append(ln)
+        else:
+            if block:
+                _read_block(block, rows)
+                block = []
+            is_open = False
+            seg = ln.segs[0]
+            rows.append(Row([Cell(clean_cell(seg.text), 0, ln.number)], ln.number, ln.page))
+    if block:
+        _read_block(block, rows)
+    return Sheet(rows, source, "layout", rejected=rejected)
+
+
+def _read_block(block: list[_Line], rows: list[Row]) -> None:
+    cuts = [0] + [i for i, ln in enumerate(block) if ln.anchor and i > 0]
+    for a, b in zip(cuts, [*cuts[1:], len(block)], strict=True):
+        band = block[a:b]
+        anchor = band[0] if band[0].anchor else None
+        cols = _columns(band, anchor)
+        _assemble(band, anchor, cols, rows)
+
+
+def _overlaps(col: _Col, seg: _Seg) -> bool:
+    return seg.start <= col.hi + 1 and col.lo <= seg.end + 1
+
+
+def _columns(band: list[_Line], anchor: _Line | None) -> list[_Col]:
+    """Build the band's columns and set ``col`` on every segment."""
+    cols: list[_Col] = []
+    if anchor is not None:
+        for s in anchor.segs:
+            cols.append(_Col(s.start, s.end, {s.line}, [s], _key(s.text)))
+    others = [s for ln in band if ln is not anchor and len(ln.segs) > 1 for s in ln.segs]
+    others.sort(key=lambda s: (s.end - s.start, s.start))
+    loose = [s for ln in band if len(ln.segs) == 1 for s in ln.segs]
+    for s in others:
+        hit = [c for c in cols if _overlaps(c, s)]
+        if not hit:
+            cols.append(_Col(s.start, s.end, {s.line}, [s]))
+        elif _can_merge(hit, s.line):
+            into = hit[0]
+            for c in hit[1:]:
+                _absorb(into, c)
+                cols.remove(c)
+            into.lo, into.hi = min(into.lo, s.start), max(into.hi, s.end)
+            into.lines.add(s.line)
+            into.segs.append(s)
+        elif len(hit) == 1:
+            cols.append(_Col(s.start, s.end, {s.line}, [s]))
+        else:
+            loose.append(s)  # spans columns that must stay apart
+    _merge_numeric_orphans(cols)
+    cols.sort(key=lambda c: (c.lo, c.hi))
+    for i, c in enumerate(cols):
+        for s in c.segs:
+            s.col = i
+    for s in loose:
+        s.col = _nearest(cols, s.start)
+    return cols
+
+
+def _can_merge(hit: list[_Col], line: int) -> bool:
+    seen: set[int] = set()
+    for c in hit:
+        if line in c.lines or not seen.isdisjoint(c.lines):
+            return False
+        seen |= c.lines
+    return True
+
+
+def _absorb(into: _Col, other: _Col) -> None:
+    into.lo, into.hi = min(into.lo, other.lo), max(into.hi, other.hi)
+    into.lines |= other.lines
+    into.segs.extend(other.segs)
+    into.header = into.header or other.header
+
+
+def _merge_numeric_orphans(cols: list[_Col]) -> None:
+    """Numbers aligned away from their header (right-aligned under a left-aligned
+    header): an all-numeric column without a header joins the header column right
+    beside it when their lines do not clash."""
+    if not any(c.header for c in cols):
+        return
+    cols.sort(key=lambda c: (c.lo, c.hi))
+    i = 0
+    while i < len(cols):
+        orphan = cols[i]
+        if orphan.header is not None or not all(_is_number(s.text) for s in orphan.segs):
+            i += 1
+            continue
+        best: _Col | None = None
+        best_gap = _ORPHAN_GAP + 1
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(cols):
+                c = cols[j]
+                gap = max(orphan.lo - c.hi, c.lo - orphan.hi)
+                if c.header is not None and c.lines.isdisjoint(orphan.lines) and gap < best_gap:
+                    best, best_gap = c, gap
+        if best is None:
+            i += 1
+            continue
+        _absorb(best, orphan)
+        del cols[i]
+
+
+def _nearest(cols: list[_Col], start: int) -> int:
+    if not cols:
+        return 0
+    best, best_dist = 0, None
+    for i, c in enumerate(cols):
+        if c.lo <= start < c.hi:
+            return i
+        dist = c.lo - start if start < c.lo else start - c.hi + 1
+        if best_dist is None or dist < best_dist:
+            best, best_dist = i, dist
+    return best
+
+
+def _assemble(band: list[_Line], anchor: _Line | None, cols: list[_Col], rows: list[Row]) -> None:
+    headers = {i: c.header for i, c in enumerate(cols) if c.header}
+    key = {i for i, h in headers.items() if _NUMERIC_HEADER_RE.search(h)}
+    for i, c in enumerate(cols):
+        data = [s for s in c.segs if anchor is None or s.line != anchor.number]
+        if len(data) >= 2 and sum(1 for s in data if _is_number(s.text)) >= 0.8 * len(data):
+            key.add(i)
+    if not key:
+        key = {i for i, h in headers.items() if _VALUE_HEADER_RE.match(h)}
+    labels = {i for i, h in headers.items() if h in _LEVEL_HEADERS}
+    acc: _Acc | None = None
+    for ln in band:
+        if acc is None or _starts_row(ln, acc, anchor is None, key, labels):
+            if acc is not None:
+                rows.append(acc.to_row())
+            acc = _Acc(ln.number, ln.page, ln.anchor, [ln.number])
+        acc.add(ln)
+    if acc is not None:
+        rows.append(acc.to_row())
+
+
+def _starts_row(ln: _Line, acc: _Acc, headless: bool, key: set[int], labels: set[int]) -> bool:
+    if ln.anchor or _ROW_LABEL_RE.match(_key(ln.segs[0].text)):
+        return True
+    if acc.anchor:
+        return not all(
+            len(s.text) <= 10
+            and not _DIGIT_RE.search(s.text)
+            and _HEADER_FRAGMENT_RE.search(s.text)
+            and s.col in acc.texts
+            for s in ln.segs
+        )
+    if headless and len(ln.segs) > 1:
+        return True
+    for s in ln.segs:
+        if s.col in key or s.col not in acc.texts:
+            return True
+        if s.col in labels and _LABEL_RE.search(s.text) and _LABEL_RE.search(acc.texts[s.col]):
+            return True
+    return False

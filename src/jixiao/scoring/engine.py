@@ -1,0 +1,1011 @@
+"""The scoring engine: recompute a self-evaluation's 执行率, indicator scores and total.
+
+The engine works on a :class:`jixiao.models.Table` as printed and a
+:class:`RuleSet`; it never changes the table. The hot path (``_core``) works on
+plain objects; pydantic results are built once per table at the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from jixiao.models import Fund, Indicator, Table
+from jixiao.scoring.results import DifferenceKind, Method, TableScore
+from jixiao.scoring.rules import QuantitativeRules, Rounding, RuleSet, Variant, load_rules
+from jixiao.values import Value, direction_from_name, normalize, parse_value
+from jixiao.values.vocab import MONEY_SCALE
+
+_EPS = 1e-9
+TOTAL_FUND_ITEMS = ("年度资金总额", "资金总额", "总额", "项目资金总额", "合计", "总计")
+
+
+# ---------------------------------------------------------------------------
+# Numbers
+
+
+def round_to(x: float, decimals: int, mode: Rounding = "half_up") -> float:
+    """Round half up (not to even) or down, as scores are rounded on the forms."""
+    m = 10.0**decimals
+    if not math.isfinite(x * m):
+        return x  # too large to carry decimals: nothing to round
+    if mode == "down":
+        return math.floor(x * m + 1e-7) / m
+    return math.floor(x * m + 0.5 + 1e-7) / m
+
+
+def _close(a: float | None, b: float | None, tol: float) -> bool:
+    return a is not None and b is not None and abs(a - b) <= tol + _EPS
+
+
+def _f(x: float | None) -> str:
+    """A number for a reason text: ``20``, ``19.59``, ``0.5``."""
+    if x is None:
+        return "—"
+    if not math.isfinite(x) or abs(x) >= 1e15:
+        return f"{x:g}"
+    r = round(x, 4)
+    if r == int(r):
+        return str(int(r))
+    return f"{r:.4f}".rstrip("0").rstrip(".")
+
+
+def _s(x: float) -> str:
+    return f"{x:.2f}"
+
+
+# ---------------------------------------------------------------------------
+# Internal results (plain, for speed)
+
+
+@dataclass(slots=True)
+class _Ind:
+    method: Method
+    score: float | None
+    recomputed: float | None = None
+    band: tuple[float, float] | None = None
+    band_closed: bool = True
+    reason: str = ""
+    flags: list[str] = field(default_factory=list)
+    low: float = 0.0
+    high: float = 0.0
+    # True when the score depends on the quantitative rules (a missed numeric target).
+    sensitive: bool = False
+    target: Value | None = None
+    actual: Value | None = None
+    # The row's result fields that depend only on this result (filled once, then shared).
+    fields: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class _Exec:
+    item: str | None
+    basis: Literal["budget", "initial_budget"]
+    initial_budget: float | None
+    budget: float | None
+    executed: float | None
+    rate: float | None  # fraction, unrounded
+    printed_rate: float | None
+    weight: float | None
+    score: float | None
+    printed_score: float | None
+    reason: str
+    flags: list[str]
+
+
+@dataclass(slots=True)
+class _Core:
+    execution: _Exec | None
+    indicators: list[_Ind]
+    total: float | None
+    low: float
+    high: float
+
+
+# ---------------------------------------------------------------------------
+# 预算执行率
+
+
+def _execution_row(table: Table) -> Fund | None:
+    if table.form == "department_self_evaluation":
+        rows = [f for f in table.funds if f.group == "资金来源"] or [
+            f for f in table.funds if f.group is None
+        ]
+        if not rows:
+            return None
+        budgets = [f.budget for f in rows if f.budget is not None]
+        executed = [f.executed for f in rows if f.executed is not None]
+        return Fund(
+            item="资金来源合计" if len(rows) > 1 else rows[0].item,
+            budget=sum(budgets) if budgets else None,
+            executed=sum(executed) if executed else None,
+            rate=rows[0].rate if len(rows) == 1 else None,
+        )
+    for f in table.funds:
+        if f.weight is not None:
+            return f
+    for f in table.funds:
+        if f.item in TOTAL_FUND_ITEMS:
+            return f
+    return table.funds[0] if table.funds else None
+
+
+def _execution_score(
+    rate: float, weight: float, rules: RuleSet
+) -> tuple[float, str]:  # (score, how)
+    ex = rules.execution
+    if ex.mode == "bands" and ex.bands:
+        pct = rate * 100
+        for min_rate, fraction in sorted(ex.bands, key=lambda b: b[0], reverse=True):
+            if pct >= min_rate - _EPS:
+                s = min(round_to(fraction * weight, ex.decimals, ex.rounding), weight)
+                return s, f"执行率 ≥ {_f(min_rate)}% 档，得 {_f(fraction * 100)}% × {_f(weight)}"
+        return 0.0, "执行率低于最低档，得 0 分"
+    r = min(rate, 1.0) if ex.cap else rate
+    s = round_to(r * weight, ex.decimals, ex.rounding)
+    if ex.cap:
+        s = min(s, weight)
+    capped = "（超过 100% 按 100% 计）" if ex.cap and rate > 1.0 + _EPS else ""
+    return s, f"{_f(round(r * 100, 4))}% × {_f(weight)}{capped}"
+
+
+def _execution(table: Table, rules: RuleSet, explain: bool) -> _Exec | None:
+    if table.form not in ("project_self_evaluation", "department_self_evaluation"):
+        return None
+    row = _execution_row(table)
+    if row is None:
+        return None
+    ex = rules.execution
+    weight = row.weight
+    if weight is None and table.form == "project_self_evaluation":
+        weight = ex.default_weight
+    flags: list[str] = []
+    basis_label = "全年预算数" if ex.basis == "budget" else "年初预算数"
+    base = row.budget if ex.basis == "budget" else row.initial_budget
+    if ex.basis == "budget" and base is None and row.initial_budget is not None:
+        base = row.initial_budget
+        basis_label = "年初预算数"
+        flags.append("no_budget_used_initial")
+    rate: float | None = None
+    score: float | None = None
+    reason = ""
+    if row.executed is None or base is None:
+        reason = f"缺少执行数或{basis_label}，无法计算执行率"
+        flags.append("missing_amounts")
+    elif base <= 0 or not math.isfinite(row.executed / base):
+        if row.executed == 0:
+            score = 0.0 if weight is not None else None
+            reason = f"{basis_label}为 0 且无执行，执行率无法计算，按 0 分计"
+            flags.append("zero_budget")
+        else:
+            reason = f"{basis_label}为 0 而执行数为 {row.executed:,.2f}，执行率无法计算"
+            flags.append("zero_budget")
+    else:
+        rate = row.executed / base
+        if weight is None:
+            if explain:
+                reason = (
+                    f"执行率 = 执行数 {row.executed:,.2f} / {basis_label} {base:,.2f} = "
+                    f"{_s(rate * 100)}%；本表执行率不单独计分"
+                )
+        else:
+            score, how = _execution_score(rate, weight, rules)
+            if explain:
+                reason = (
+                    f"执行率 = 执行数 {row.executed:,.2f} / {basis_label} {base:,.2f} = "
+                    f"{_s(rate * 100)}%；得分 {how} = {_s(score)}"
+                )
+    if (
+        row.initial_budget
+        and row.budget is not None
+        and abs(row.budget - row.initial_budget) / row.initial_budget >= ex.adjustment_flag
+    ):
+        flags.append("large_budget_adjustment")
+    return _Exec(
+        item=row.item,
+        basis=ex.basis,
+        initial_budget=row.initial_budget,
+        budget=row.budget,
+        executed=row.executed,
+        rate=rate,
+        printed_rate=row.rate,
+        weight=weight,
+        score=score,
+        printed_score=row.score,
+        reason=reason,
+        flags=flags,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Indicators
+
+
+def _numeric_parts(v: Value) -> list[Value]:
+    if v.kind == "compound":
+        return [p for p in v.parts if p.is_numeric]
+    return [v] if v.is_numeric else []
+
+
+def _unit_factor(t: Value, a: Value) -> float | None:
+    """The factor turning the actual's unit into the target's; None if incompatible."""
+    tu, au = t.unit, a.unit
+    if tu is None or au is None or tu == au:
+        return 1.0
+    if tu in MONEY_SCALE and au in MONEY_SCALE:
+        return MONEY_SCALE[au] / MONEY_SCALE[tu]
+    return None
+
+
+@dataclass(slots=True)
+class _Cmp:
+    score: float  # unrounded, clamped to [0, w]
+    reached: bool
+    reason: str
+    flags: list[str]
+
+
+def _compare(t: Value, a: Value, w: float, q: QuantitativeRules, explain: bool) -> _Cmp | None:
+    """Score one numeric actual against one numeric target; None if not comparable."""
+    flags: list[str] = []
+    ts, as_ = (t.describe(), a.describe()) if explain else ("", "")
+    if t.kind == "change" or a.kind == "change":
+        if t.kind != "change" or a.kind != "change" or t.number is None or a.number is None:
+            return None
+        if _unit_factor(t, a) is None:
+            return None
+        if a.trend != t.trend:
+            return _Cmp(0.0, False, f"实际 {as_} 与目标 {ts} 方向相反，得 0 分", ["opposite_trend"])
+        x = x_hi = a.number
+        y = t.number
+        direction = "higher"
+        pct = (t.unit or a.unit) == "%"
+    else:
+        factor = _unit_factor(t, a)
+        if factor is None or a.number is None or t.number is None:
+            return None
+        x = a.number * factor
+        x_hi = (a.upper if a.upper is not None else a.number) * factor
+        y = t.number
+        direction = t.direction or "exact"
+        pct = (t.unit or a.unit) == "%"
+    if direction == "lower":
+        y_hi = t.upper if t.upper is not None else y
+        if x_hi <= y_hi + _EPS:
+            why = f"实际值 {as_} 未超过目标 {ts}（越低越好）" if explain else ""
+            return _Cmp(w, True, why, flags)
+        if q.reverse == "percentage_points" and pct:
+            lost = (x_hi - y_hi) * q.points_per_percent
+            s = max(0.0, w - lost)
+            why = (
+                f"实际值 {as_} 高于目标 {ts} {_f(x_hi - y_hi)} 个百分点（越低越好），"
+                f"每个百分点扣 {_f(q.points_per_percent)} 分"
+            )
+        elif q.reverse == "linear":
+            s = (1 - (x_hi - y_hi) / y_hi) * w if y_hi > 0 else 0.0
+            s = min(max(s, 0.0), w)
+            why = f"实际值 {as_} 高于目标 {ts}（越低越好），按线性规则 (1 − ({_f(x_hi)} − {_f(y_hi)}) / {_f(y_hi)}) × {_f(w)}"
+        else:
+            s = y_hi / x_hi * w if x_hi > 0 else 0.0
+            s = min(max(s, 0.0), w)
+            why = f"实际值 {as_} 高于目标 {ts}（越低越好），按 目标/实际 {_f(y_hi)}/{_f(x_hi)} × {_f(w)}"
+        return _Cmp(s, False, why if explain else "", flags)
+    # higher-is-better, or exact (treated as "at least", exceeding noted)
+    if x >= y - _EPS:
+        if direction == "exact" and t.upper is not None and x_hi > t.upper + _EPS:
+            flags.append("above_range")
+        if y > 0 and x / y >= q.exceed_flag_ratio:
+            flags.append("exceeded_far")
+        why = ""
+        if explain:
+            why = f"实际值 {as_} 达到目标 {ts}"
+            if "exceeded_far" in flags:
+                why += f"（实际为目标的 {_f(round(x / y, 2))} 倍，目标可能偏低，需说明）"
+        return _Cmp(w, True, why, flags)
+    if q.positive == "percentage_points" and pct:
+        lost = (y - x) * q.points_per_percent
+        s = max(0.0, w - lost)
+        why = (
+            f"实际值 {as_} 低于目标 {ts} {_f(y - x)} 个百分点，"
+            f"每个百分点扣 {_f(q.points_per_percent)} 分"
+        )
+    else:
+        s = x / y * w if y > 0 else 0.0
+        s = min(max(s, 0.0), w)
+        why = f"实际值 {as_} 低于目标 {ts}，按比例 {_f(x)}/{_f(y)} × {_f(w)}"
+    return _Cmp(s, False, why if explain else "", flags)
+
+
+def _quantitative(
+    t: Value, tq: list[Value], a: Value, w: float, rules: RuleSet, explain: bool
+) -> _Ind | None:
+    q = rules.quantitative
+    aq = _numeric_parts(a)
+    if not aq:
+        if a.claim == "achieved" and a.kind == "qualitative":
+            why = f"实际值「{a.text}」声明已达成，定量指标按达成计满分（未填实际数值）"
+            return _Ind(
+                "quantitative", w, w, reason=why if explain else "", flags=["claim_only"],
+                low=w, high=w,
+            )  # fmt: skip
+        return None
+    results: list[_Cmp] = []
+    if len(aq) == 1:
+        for tp in tq:
+            c = _compare(tp, aq[0], w, q, explain)
+            if c is not None:
+                results.append(c)
+                break
+    elif len(tq) == 1:
+        for ap in aq:
+            c = _compare(tq[0], ap, w, q, explain)
+            if c is None:
+                results = []
+                break
+            results.append(c)
+    else:
+        for tp, ap in zip(tq, aq, strict=False):
+            c = _compare(tp, ap, w, q, explain)
+            if c is None:
+                results = []
+                break
+            results.append(c)
+    if not results:
+        return None
+    worst = min(results, key=lambda c: c.score)
+    # A reached target gets exactly its weight; a rounded score never exceeds it.
+    s = w if worst.reached else min(round_to(worst.score, q.decimals, q.rounding), w)
+    flags = sorted({f for c in results for f in c.flags})
+    if len(tq) > 1 and len(aq) == 1:
+        flags.append("target_has_several_values")
+    reason = ""
+    if explain:
+        reason = "；".join(c.reason for c in results)
+        if worst.reached:
+            reason += f"，得满分 {_f(w)}"
+        else:
+            reason += f"，得 {_s(s)}/{_f(w)}"
+        if "target_has_several_values" in flags:
+            reason += "（目标含多个值，按第一个可比数值比较）"
+    return _Ind(
+        "quantitative", s, s, reason=reason, flags=flags, low=s, high=s,
+        sensitive=not worst.reached,
+    )  # fmt: skip
+
+
+def _assess(t: Value, a: Value) -> tuple[str | None, str, list[str]]:
+    """How far a qualitative actual reaches its target: achieved / partial / missed / None."""
+    tn, an = normalize(t.text), normalize(a.text)
+    if an and an == tn:
+        return "achieved", "实际值与目标表述一致", []
+    if a.claim == "not_assessed":
+        return None, f"实际值「{a.text}」表明未测评，无法判定档次", ["not_assessed"]
+    if a.number == 0 and a.kind in ("quantity", "duration") and t.trend is None:
+        return "missed", "实际值为 0", []
+    if a.claim == "partial":
+        return "partial", f"实际值「{a.text}」表明部分达成", []
+    if a.claim == "missed":
+        return "missed", f"实际值「{a.text}」表明未达成", []
+    if t.trend is not None and a.trend is not None:
+        word = {"up": "上升", "down": "下降"}
+        if a.trend == t.trend:
+            return "achieved", f"实际值与目标方向一致（{word[t.trend]}）", []
+        return (
+            None,
+            f"目标为{word[t.trend]}而实际值为{word[a.trend]}，方向相反，需核实口径",
+            ["direction_conflict"],
+        )
+    if len(tn) >= 2 and tn in an:
+        return "achieved", "实际值包含目标表述", []
+    if a.claim == "achieved":
+        return "achieved", f"实际值「{a.text}」表明已达成", []
+    return None, "实际值未明确达成程度", ["unclear"]
+
+
+def _qualitative(
+    t: Value,
+    a: Value,
+    w: float,
+    printed: float | None,
+    rules: RuleSet,
+    explain: bool,
+    verdict: str | None,
+    why: str,
+    flags: list[str],
+) -> _Ind:
+    ql = rules.qualitative
+    tiers = ql.tiers
+    index = {"achieved": 0, "partial": 1, "missed": 2}.get(verdict or "", -1)
+    if 0 <= index < len(tiers):
+        tier = tiers[index]
+        lo = round_to(tier.low * w, ql.decimals)
+        hi = round_to(tier.high * w, ql.decimals)
+        closed = tier.high_inclusive
+        tier_name = f"属「{tier.name}」档"
+    else:
+        lo, hi, closed = 0.0, w, True
+        tier_name = "不能判定档次，接受 0 至满分"
+    step = 10.0 ** (-ql.decimals)
+    top = hi if closed else max(lo, round_to(hi - step, ql.decimals))
+    if printed is None:
+        score = lo
+        where = "未填得分，按区间下限计"
+        flags = [*flags, "no_printed_score"]
+    elif lo - _EPS <= printed <= top + _EPS:
+        score = printed
+        where = f"填报 {_s(printed)} 在区间内"
+    else:
+        score = lo if printed < lo else top
+        where = f"填报 {_s(printed)} 不在区间内，按最近的区间值 {_s(score)} 计"
+    reason = ""
+    if explain:
+        bracket = "]" if closed else ")"
+        reason = f"定性指标：{why}，{tier_name}，得分区间 [{_s(lo)}, {_s(hi)}{bracket}；{where}"
+    return _Ind(
+        "qualitative", score, None, (lo, hi), closed, reason, flags, low=lo, high=top,
+    )  # fmt: skip
+
+
+def _as_printed(printed: float | None, w: float, why: str, flags: list[str]) -> _Ind:
+    if printed is None:
+        return _Ind("as_printed", None, None, reason=f"{why}；未填得分", flags=flags)
+    s = min(max(printed, 0.0), w)
+    if s != printed:
+        flags = [*flags, "score_out_of_range"]
+        why += f"；填报 {_s(printed)} 超出 [0, {_f(w)}]，按 {_s(s)} 计"
+    return _Ind("as_printed", s, s, reason=why, flags=flags, low=s, high=s)
+
+
+def _score_indicator(ind: Indicator, rules: RuleSet, explain: bool) -> _Ind:
+    w = ind.weight
+    printed = ind.score
+    if w is None:
+        return _Ind("not_scored", None, reason="未填分值，不计分")
+    if ind.level1 in rules.as_printed_level1:
+        return _as_printed(printed, w, f"{ind.level1}按填报得分计（规则 {rules.name}）", [])
+    t = parse_value(ind.target, ind.name)
+    a = parse_value(ind.actual, ind.name)
+    if t.kind == "empty" and a.kind == "empty":
+        out = _as_printed(printed, w, "未填年度指标值和实际完成值，按填报得分计", ["no_values"])
+    elif t.kind == "placeholder":
+        out = _qualitative(
+            t, a, w, printed, rules, explain, None, f"年度指标值为占位内容「{t.text}」",
+            ["placeholder_target"],
+        )  # fmt: skip
+    elif a.kind in ("empty", "placeholder"):
+        out = _qualitative(t, a, w, printed, rules, explain, None, "未填实际完成值", ["no_actual"])
+    else:
+        tq = _numeric_parts(t)
+        res = _quantitative(t, tq, a, w, rules, explain) if tq else None
+        if res is not None:
+            out = res
+        else:
+            verdict, why, flags = _assess(t, a)
+            if tq and a.is_numeric and verdict is None:
+                why = f"目标「{t.text}」与实际值「{a.text}」单位或口径不一致，无法比较"
+                flags = ["unit_mismatch"]
+            elif tq and verdict is None:
+                why = f"定量目标「{t.text}」的实际值「{a.text}」没有数值"
+                flags = ["quantitative_target_text_actual"]
+            out = _qualitative(t, a, w, printed, rules, explain, verdict, why, flags)
+    out.target, out.actual = t, a
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The whole table
+
+
+# Scoring a row depends only on its printed texts, weight and score, the direction its
+# name implies, and the rules; template rows (``=100%`` / ``100%`` / 5 / 5) repeat across
+# tables, so results are memoised per rule set. Cached results are never mutated.
+_MEMO: dict[int, tuple[RuleSet, dict[tuple[object, ...], _Ind]]] = {}
+_MEMO_SIZE = 1 << 16
+
+
+def _memo(rules: RuleSet) -> dict[tuple[object, ...], _Ind]:
+    hit = _MEMO.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    if len(_MEMO) > 64:
+        _MEMO.clear()
+    memo: dict[tuple[object, ...], _Ind] = {}
+    _MEMO[id(rules)] = (rules, memo)
+    return memo
+
+
+def clear_caches() -> None:
+    """Forget memoised row scores and parsed values (for benchmarks and tests)."""
+    _MEMO.clear()
+    parse_value.cache_clear()
+    direction_from_name.cache_clear()
+
+
+def _score_row(
+    ind: Indicator, rules: RuleSet, explain: bool, memo: dict[tuple[object, ...], _Ind]
+) -> _Ind:
+    key = (
+        ind.level1 if ind.level1 in rules.as_printed_level1 else None,
+        ind.target,
+        ind.actual,
+        direction_from_name(ind.name),
+        ind.weight,
+        ind.score,
+        explain,
+    )
+    r = memo.get(key)
+    if r is None:
+        r = _score_indicator(ind, rules, explain)
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = r
+    return r
+
+
+def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
+    execution = _execution(table, rules, explain)
+    memo = _memo(rules)
+    inds = [_score_row(i, rules, explain, memo) for i in table.indicators]
+    base = execution.score if execution is not None and execution.score is not None else 0.0
+    total = base
+    low = high = base
+    for r in inds:
+        if r.score is not None:
+            total += r.score
+        low += r.low
+        high += r.high
+    return _Core(execution, inds, round_to(total, 2), round_to(low, 2), round_to(high, 2))
+
+
+def _printed_indicator_sum(table: Table) -> float:
+    return sum(i.score for i in table.indicators if i.score is not None and i.weight is not None)
+
+
+# ---------------------------------------------------------------------------
+# Explaining a printed total
+
+
+@dataclass(slots=True, frozen=True)
+class _Combo:
+    variants: tuple[Variant, ...]
+    rules: RuleSet
+    sections: frozenset[str]
+    name: str
+    description: str
+    # The rules with only the variants that touch 执行率 / quantitative scoring.
+    execution_rules: RuleSet | None
+    quantitative_rules: RuleSet | None
+
+
+# id(rules) → (rules, combinations); the rule set is kept to check identity.
+_COMBOS: dict[int, tuple[RuleSet, list[_Combo]]] = {}
+
+
+def _touches(v: Variant, section: str) -> bool:
+    return any(k.split(".")[0] == section for k in v.set)
+
+
+def _combo(rules: RuleSet, variants: tuple[Variant, ...]) -> _Combo:
+    ex = tuple(v for v in variants if _touches(v, "execution"))
+    qu = tuple(v for v in variants if _touches(v, "quantitative"))
+    return _Combo(
+        variants=variants,
+        rules=rules.with_variants(variants),
+        sections=frozenset(k.split(".")[0] for v in variants for k in v.set),
+        name="+".join(v.name for v in variants),
+        description="；".join(v.description for v in variants),
+        execution_rules=rules.with_variants(ex) if ex else None,
+        quantitative_rules=rules.with_variants(qu) if qu else None,
+    )
+
+
+def _variant_combinations(rules: RuleSet) -> list[_Combo]:
+    """Single variants, then pairs of variants that change different parts."""
+    hit = _COMBOS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    singles = [_combo(rules, (v,)) for v in rules.variants]
+    pairs = [
+        _combo(rules, (a.variants[0], b.variants[0]))
+        for a, b in itertools.combinations(singles, 2)
+        if not a.sections & b.sections
+    ]
+    if len(_COMBOS) > 256:
+        _COMBOS.clear()
+    _COMBOS[id(rules)] = (rules, singles + pairs)
+    return singles + pairs
+
+
+class _Alternatives:
+    """Totals of one table under variants, each part (执行率, quantitative rows) computed once."""
+
+    def __init__(self, table: Table, core: _Core) -> None:
+        self.table = table
+        self.core = core
+        ex = core.execution
+        self.base_exec = ex.score if ex is not None and ex.score is not None else 0.0
+        self.sensitive = [
+            (ind, r)
+            for ind, r in zip(table.indicators, core.indicators, strict=True)
+            if r.sensitive
+        ]
+        self.base_sensitive = sum(r.score or 0.0 for _, r in self.sensitive)
+        self.rest = sum(r.score or 0.0 for r in core.indicators) - self.base_sensitive
+        self._exec: dict[int, float] = {}
+        self._quant: dict[int, float] = {}
+
+    def execution(self, rules: RuleSet) -> float:
+        hit = self._exec.get(id(rules))
+        if hit is None:
+            ex = _execution(self.table, rules, explain=False)
+            hit = ex.score if ex is not None and ex.score is not None else 0.0
+            self._exec[id(rules)] = hit
+        return hit
+
+    def quantitative(self, rules: RuleSet) -> float:
+        hit = self._quant.get(id(rules))
+        if hit is None:
+            memo = _memo(rules)
+            hit = 0.0
+            for ind, _ in self.sensitive:
+                s = _score_row(ind, rules, False, memo).score
+                hit += s or 0.0
+            self._quant[id(rules)] = hit
+        return hit
+
+    def total(self, combo: _Combo) -> float | None:
+        if not combo.sections <= {"execution", "quantitative"}:
+            return _core(self.table, combo.rules, explain=False).total
+        ex = self.base_exec
+        if combo.execution_rules is not None:
+            ex = self.execution(combo.execution_rules)
+        qu = self.base_sensitive
+        if combo.quantitative_rules is not None and self.sensitive:
+            qu = self.quantitative(combo.quantitative_rules)
+        return round_to(ex + self.rest + qu, 2)
+
+
+def _explain(
+    table: Table, rules: RuleSet, core: _Core, printed_total: float
+) -> tuple[str | None, str]:
+    tol = rules.tolerance
+    # 1. A whole rule variant reproduces the printed total.
+    combos = _variant_combinations(rules)
+    alternatives = _Alternatives(table, core)
+    for combo in combos:
+        alt_total = alternatives.total(combo)
+        if alt_total is not None and _close(alt_total, printed_total, tol):
+            return (
+                combo.name,
+                f"按「{combo.description}」重算总分为 {_s(alt_total)}，与填报总分一致",
+            )
+    printed_ind = _printed_indicator_sum(table)
+    ex = core.execution
+    printed_exec = ex.printed_score if ex is not None else None
+    if _close(round_to((printed_exec or 0.0) + printed_ind, 2), printed_total, tol):
+        return None, "填报总分等于填报的执行率得分与各指标得分之和；与重算总分的差异来自以下得分"
+    # 2. The printed indicator scores plus a 执行率 score on another basis.
+    candidates: list[tuple[str, str, float]] = []
+    if ex is not None and ex.score is not None:
+        candidates.append((rules.name, "按本规则重算的执行率得分", ex.score))
+    for combo in combos:
+        if len(combo.variants) == 1 and combo.execution_rules is not None:
+            if combo.sections != {"execution"} or ex is None or ex.score is None:
+                continue
+            alt_score = alternatives.execution(combo.execution_rules)
+            candidates.append((combo.name, combo.description, alt_score))
+    # (only single variants: a pair would also change the indicator scores)
+    for name, desc, exec_score in candidates:
+        if _close(round_to(exec_score + printed_ind, 2), printed_total, tol):
+            return name, (
+                f"填报总分 {_s(printed_total)} = 执行率得分 {_s(exec_score)}（{desc}）"
+                f"+ 各指标填报得分合计 {_s(printed_ind)}"
+            )
+    return None, "未找到能复现填报总分的计分口径"
+
+
+# ---------------------------------------------------------------------------
+# The result (plain dicts, validated once into a TableScore)
+
+
+def _diff(
+    kind: DifferenceKind,
+    where: str,
+    printed: float | None,
+    recomputed: float | None,
+    message: str,
+) -> dict[str, Any]:
+    delta = None
+    if printed is not None and recomputed is not None:
+        delta = round(printed - recomputed, 4)
+    return {
+        "kind": kind,
+        "where": where,
+        "printed": printed,
+        "recomputed": recomputed,
+        "delta": delta,
+        "message": message,
+    }
+
+
+def _fund_checks(table: Table) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for f in table.funds:
+        if f.rate is None:
+            continue
+        rec: float | None = None
+        note: str | None = None
+        if f.budget and f.executed is not None:
+            exact = f.executed / f.budget * 100
+            rec = round_to(exact, 2) if math.isfinite(exact) else None
+            if rec is None:
+                note = "执行率无法计算（预算数接近 0）"
+            elif not _close(rec, f.rate, 0.005):
+                if _close(round_to(exact, 2, "down"), f.rate, 0.005):
+                    note = f"填报执行率 {_s(f.rate)}% 系截尾而非四舍五入（{_f(round(exact, 4))}%）"
+                elif _close(round_to(exact, 0), f.rate, 0.005):
+                    note = f"填报执行率 {_s(f.rate)}% 系取整（{_f(round(exact, 4))}%）"
+                else:
+                    note = f"填报执行率 {_s(f.rate)}% 与 执行数/预算数 = {_s(rec)}% 不符"
+        elif f.budget == 0:
+            note = "全年预算数为 0，执行率无法计算"
+        out.append(
+            {
+                "item": f.item,
+                "budget": f.budget,
+                "executed": f.executed,
+                "printed_rate": f.rate,
+                "recomputed_rate": rec,
+                "note": note,
+            }
+        )
+    return out
+
+
+def _execution_dict(ex: _Exec, rules: RuleSet) -> dict[str, Any]:
+    rate = None if ex.rate is None else round_to(ex.rate * 100, 2)
+    ib_rate = ib_score = None
+    if (
+        rules.execution.basis == "budget"
+        and ex.initial_budget
+        and ex.executed is not None
+        and ex.weight is not None
+        and ex.budget != ex.initial_budget
+    ):
+        r = ex.executed / ex.initial_budget
+        ib_rate = round_to(r * 100, 2)
+        ib_score, _ = _execution_score(r, ex.weight, rules)
+    reason = ex.reason
+    if "large_budget_adjustment" in ex.flags and ex.initial_budget and ex.budget is not None:
+        change = (ex.budget - ex.initial_budget) / ex.initial_budget * 100
+        reason += f"；全年预算数较年初预算数调整 {change:+.2f}%"
+        if ib_rate is not None:
+            reason += f"（按年初预算数执行率为 {_s(ib_rate)}%，得分 {_s(ib_score or 0)}）"
+    return {
+        "item": ex.item,
+        "basis": ex.basis,
+        "initial_budget": ex.initial_budget,
+        "budget": ex.budget,
+        "executed": ex.executed,
+        "rate": rate,
+        "printed_rate": ex.printed_rate,
+        "weight": ex.weight,
+        "score": ex.score,
+        "printed_score": ex.printed_score,
+        "initial_budget_rate": ib_rate,
+        "initial_budget_score": ib_score,
+        "reason": reason,
+        "flags": list(ex.flags),
+    }
+
+
+def _row_fields(r: _Ind) -> dict[str, Any]:
+    t, a = r.target, r.actual
+    return {
+        "target_kind": t.kind if t is not None else "empty",
+        "actual_kind": a.kind if a is not None else "empty",
+        "direction": t.direction if t is not None else None,
+        "method": r.method,
+        "recomputed_score": r.recomputed,
+        "band": r.band,
+        "band_closed": r.band_closed,
+        "score": r.score,
+        "reason": r.reason,
+        "flags": tuple(r.flags),
+    }
+
+
+def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
+    """Recompute a table's 执行率, indicator scores and total under a rule set."""
+    rs = load_rules(rules)
+    out: dict[str, Any] = {
+        "form": table.form,
+        "title": table.title,
+        "project": table.project,
+        "unit_name": table.unit_name,
+        "year": table.year,
+        "rules": rs.label,
+    }
+    if table.form == "project_target":
+        out["scored"] = False
+        out["notes"] = ["绩效目标表没有实际完成值和得分，不评分"]
+        return TableScore.model_validate(out)
+    tol = rs.tolerance
+    core = _core(table, rs, explain=True)
+    ex = core.execution
+    differences: list[dict[str, Any]] = []
+    notes: list[str] = []
+
+    # 执行率
+    execution = _execution_dict(ex, rs) if ex is not None else None
+    funds = _fund_checks(table)
+    for fc in funds:
+        if fc["note"] and fc["recomputed_rate"] is not None:
+            differences.append(
+                _diff(
+                    "execution_rate",
+                    f"执行率（{fc['item']}）",
+                    fc["printed_rate"],
+                    fc["recomputed_rate"],
+                    fc["note"],
+                )
+            )
+    if (
+        ex is not None
+        and ex.score is not None
+        and ex.printed_score is not None
+        and not _close(ex.score, ex.printed_score, tol)
+    ):
+        differences.append(
+            _diff(
+                "execution_score",
+                "执行率得分",
+                ex.printed_score,
+                ex.score,
+                f"填报执行率得分 {_s(ex.printed_score)}，重算 {_s(ex.score)}",
+            )
+        )
+
+    # Indicators, and their 一级 groups
+    indicators: list[dict[str, Any]] = []
+    groups: dict[str, list[float]] = {}  # level1 → [weight, printed score, score]
+    weights = 0.0
+    printed_ind = 0.0
+    for n, (ind, r) in enumerate(zip(table.indicators, core.indicators, strict=True), start=1):
+        printed, recomputed, weight = ind.score, r.score, ind.weight
+        diff = None
+        if recomputed is not None and printed is not None:
+            d = printed - recomputed
+            diff = round(d, 4) if (d > tol or d < -tol) else 0.0
+        fields = r.fields
+        if fields is None:
+            fields = r.fields = _row_fields(r)
+        indicators.append(
+            {
+                **fields,
+                "index": n,
+                "level1": ind.level1,
+                "level2": ind.level2,
+                "name": ind.name,
+                "target": ind.target,
+                "actual": ind.actual,
+                "weight": weight,
+                "printed_score": printed,
+                "difference": diff,
+            }
+        )
+        if diff:
+            where = ind.name or ind.level2 or f"第 {n} 个指标"
+            differences.append(_diff("indicator", where, printed, recomputed, r.reason))
+        g = groups.get(ind.level1 or "（未分类）")
+        if g is None:
+            g = groups[ind.level1 or "（未分类）"] = [0.0, 0.0, 0.0]
+        if weight is not None:
+            g[0] += weight
+            weights += weight
+            if printed is not None:
+                printed_ind += printed
+        if printed is not None:
+            g[1] += printed
+        if recomputed is not None:
+            g[2] += recomputed
+    level1: list[dict[str, Any]] = []
+    for name, (w, ps, s) in groups.items():
+        printed_w = table.level1_weights.get(name)
+        level1.append(
+            {
+                "level1": name,
+                "printed_weight": printed_w,
+                "weight": round_to(w, 2),
+                "printed_score": round_to(ps, 2),
+                "score": round_to(s, 2),
+            }
+        )
+        if printed_w is not None and not _close(round_to(w, 2), printed_w, tol):
+            differences.append(
+                _diff(
+                    "level1_weight",
+                    name,
+                    printed_w,
+                    round_to(w, 2),
+                    f"{name}所印权重 {_s(printed_w)}，其下分值之和 {_s(w)}",
+                )
+            )
+
+    # Weights
+    exec_weight = ex.weight if ex is not None and ex.weight is not None else 0.0
+    total_weight = round_to(exec_weight + weights, 2)
+    printed_total_weight = table.total.weight if table.total else None
+    if printed_total_weight is not None and not _close(total_weight, printed_total_weight, tol):
+        differences.append(
+            _diff(
+                "weights",
+                "总分值",
+                printed_total_weight,
+                total_weight,
+                f"各项分值之和 {_s(total_weight)} 与总分值 {_s(printed_total_weight)} 不符",
+            )
+        )
+
+    # Totals
+    printed_total = table.total.score if table.total else None
+    printed_exec = ex.printed_score if ex is not None and ex.printed_score is not None else 0.0
+    printed_sum = round_to(printed_exec + printed_ind, 2)
+    recomputed_total = core.total
+    consistent: bool | None = None
+    explained_by: str | None = None
+    explanation: str | None = None
+    if printed_total is not None:
+        if not _close(printed_sum, printed_total, tol):
+            differences.append(
+                _diff(
+                    "arithmetic",
+                    "总分",
+                    printed_total,
+                    printed_sum,
+                    f"填报总分 {_s(printed_total)} 不等于填报的各项得分之和 {_s(printed_sum)}",
+                )
+            )
+        consistent = _close(recomputed_total, printed_total, tol)
+        if not consistent:
+            explained_by, explanation = _explain(table, rs, core, printed_total)
+            message = (
+                f"填报总分 {_s(printed_total)}，按 {rs.label} 重算 {_s(recomputed_total or 0)}"
+            )
+            if explained_by:
+                message += f"；可由「{explained_by}」复现"
+            differences.append(_diff("total", "总分", printed_total, recomputed_total, message))
+    else:
+        notes.append("表上没有总分")
+    out.update(
+        scored=True,
+        execution_rate=execution["rate"] if execution is not None else None,
+        execution_score=execution["score"] if execution is not None else None,
+        execution=execution,
+        funds=funds,
+        indicators=indicators,
+        level1=level1,
+        total_weight=total_weight,
+        printed_total_weight=printed_total_weight,
+        printed_total=printed_total,
+        printed_sum=printed_sum,
+        recomputed_total=recomputed_total,
+        total_band=(core.low, core.high),
+        printed_grade=rs.grade(printed_total),
+        recomputed_grade=rs.grade(recomputed_total),
+        consistent=consistent,
+        explained_by=explained_by,
+        explanation=explanation,
+        differences=differences,
+        notes=notes,
+    )
+    return TableScore.model_validate(out)
+
+
+def score_all(tables: list[Table], rules: str | Path | RuleSet = "mof-2020") -> list[TableScore]:
+    """Score every table under one rule set."""
+    rs = load_rules(rules)
+    return [score(t, rs) for t in tables]

@@ -1,0 +1,133 @@
+"""What the scoring engine returns: pydantic models, JSON-ready.
+
+``TableScore.model_dump(mode="json")`` is one object of ``jixiao score --format json``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from jixiao.models import Form
+
+# How an indicator was scored:
+#   quantitative  recomputed from its numbers
+#   qualitative   an admissible band from the tiers; the printed score is kept when inside
+#   as_printed    taken as printed (投入管理 rows, rows with no values to check)
+#   not_scored    no weight
+Method = Literal["quantitative", "qualitative", "as_printed", "not_scored"]
+
+
+class FundCheck(BaseModel):
+    """One money row with a printed 执行率, checked against its numbers."""
+
+    item: str
+    budget: float | None = None
+    executed: float | None = None
+    printed_rate: float | None = None
+    recomputed_rate: float | None = None
+    note: str | None = None
+
+
+class ExecutionScore(BaseModel):
+    """预算执行率 and its score."""
+
+    item: str | None = None
+    basis: Literal["budget", "initial_budget"] = "budget"
+    initial_budget: float | None = None
+    budget: float | None = None
+    executed: float | None = None
+    rate: float | None = None  # percent, rounded to 2 decimals
+    printed_rate: float | None = None
+    weight: float | None = None
+    score: float | None = None
+    printed_score: float | None = None
+    # The score with 执行数 / 年初预算数, when the budget was adjusted.
+    initial_budget_rate: float | None = None
+    initial_budget_score: float | None = None
+    reason: str = ""
+    flags: list[str] = Field(default_factory=list)
+
+
+class IndicatorScore(BaseModel):
+    index: int
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    target: str | None = None
+    actual: str | None = None
+    target_kind: str = "empty"
+    actual_kind: str = "empty"
+    direction: str | None = None
+    method: Method
+    weight: float | None = None
+    printed_score: float | None = None
+    recomputed_score: float | None = None  # quantitative and as_printed
+    band: tuple[float, float] | None = None  # qualitative: admissible [low, high]
+    band_closed: bool = True  # False when the band's upper end is excluded
+    score: float | None = None  # what enters the recomputed total
+    difference: float | None = None  # printed_score − score (0 when within tolerance)
+    reason: str = ""
+    flags: list[str] = Field(default_factory=list)
+
+
+class Level1Score(BaseModel):
+    level1: str
+    printed_weight: float | None = None  # printed beside the 一级 label
+    weight: float  # Σ of its rows' weights
+    printed_score: float
+    score: float
+
+
+DifferenceKind = Literal[
+    "execution_rate",
+    "execution_score",
+    "indicator",
+    "arithmetic",
+    "total",
+    "weights",
+    "level1_weight",
+]
+
+
+class Difference(BaseModel):
+    """A place where the printed numbers and the recomputed ones disagree."""
+
+    kind: DifferenceKind
+    where: str
+    printed: float | None = None
+    recomputed: float | None = None
+    delta: float | None = None  # printed − recomputed
+    message: str
+
+
+class TableScore(BaseModel):
+    """One table scored under one rule set."""
+
+    form: Form
+    title: str | None = None
+    project: str | None = None
+    unit_name: str | None = None
+    year: int | None = None
+    rules: str
+    scored: bool = True  # False for target forms (nothing to score)
+    execution_rate: float | None = None  # percent
+    execution_score: float | None = None
+    execution: ExecutionScore | None = None
+    funds: list[FundCheck] = Field(default_factory=list)
+    indicators: list[IndicatorScore] = Field(default_factory=list)
+    level1: list[Level1Score] = Field(default_factory=list)
+    total_weight: float | None = None  # 执行率 weight + Σ indicator weights
+    printed_total_weight: float | None = None
+    printed_total: float | None = None
+    printed_sum: float | None = None  # printed 执行率 score + Σ printed indicator scores
+    recomputed_total: float | None = None
+    total_band: tuple[float, float] | None = None
+    printed_grade: str | None = None
+    recomputed_grade: str | None = None
+    consistent: bool | None = None  # printed total == recomputed total
+    explained_by: str | None = None
+    explanation: str | None = None
+    differences: list[Difference] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
