@@ -7,7 +7,14 @@
 The result models (``TableScore`` and its parts) live in ``jixiao.scoring.results``.
 """
 
-from jixiao.scoring.engine import clear_caches, round_to, score, score_all
+from jixiao.scoring.engine import (
+    clear_caches,
+    execution_score,
+    indicator_score,
+    round_to,
+    score,
+    score_all,
+)
 from jixiao.scoring.results import (
     Difference,
     ExecutionScore,
@@ -37,6 +44,8 @@ __all__ = [
     "Variant",
     "builtin_rule_names",
     "clear_caches",
+    "execution_score",
+    "indicator_score",
     "load_rules",
     "round_to",
     "rules_from_data",

@@ -14,9 +14,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jixiao.models import Fund, Indicator, Table
-from jixiao.scoring.results import DifferenceKind, Method, TableScore
+from jixiao.scoring.results import (
+    Difference,
+    DifferenceKind,
+    ExecutionScore,
+    FundCheck,
+    IndicatorScore,
+    Level1Score,
+    Method,
+    TableScore,
+    trusted,
+)
 from jixiao.scoring.rules import QuantitativeRules, Rounding, RuleSet, Variant, load_rules
 from jixiao.values import Value, direction_from_name, normalize, parse_value
+from jixiao.values.parse import clear_caches as clear_value_caches
 from jixiao.values.vocab import MONEY_SCALE
 
 _EPS = 1e-9
@@ -41,16 +52,25 @@ def _close(a: float | None, b: float | None, tol: float) -> bool:
     return a is not None and b is not None and abs(a - b) <= tol + _EPS
 
 
+_F_CACHE: dict[float, str] = {}
+
+
 def _f(x: float | None) -> str:
     """A number for a reason text: ``20``, ``19.59``, ``0.5``."""
     if x is None:
         return "—"
+    hit = _F_CACHE.get(x)
+    if hit is not None:
+        return hit
     if not math.isfinite(x) or abs(x) >= 1e15:
-        return f"{x:g}"
-    r = round(x, 4)
-    if r == int(r):
-        return str(int(r))
-    return f"{r:.4f}".rstrip("0").rstrip(".")
+        out = f"{x:g}"
+    else:
+        r = round(x, 4)
+        out = str(int(r)) if r == int(r) else f"{r:.4f}".rstrip("0").rstrip(".")
+    if len(_F_CACHE) > 65536:
+        _F_CACHE.clear()
+    _F_CACHE[x] = out
+    return out
 
 
 def _s(x: float) -> str:
@@ -109,11 +129,9 @@ class _Core:
 # 预算执行率
 
 
-def _execution_row(table: Table) -> Fund | None:
-    if table.form == "department_self_evaluation":
-        rows = [f for f in table.funds if f.group == "资金来源"] or [
-            f for f in table.funds if f.group is None
-        ]
+def _execution_row(form: str, funds: list[Fund]) -> Fund | None:
+    if form == "department_self_evaluation":
+        rows = [f for f in funds if f.group == "资金来源"] or [f for f in funds if f.group is None]
         if not rows:
             return None
         budgets = [f.budget for f in rows if f.budget is not None]
@@ -124,13 +142,13 @@ def _execution_row(table: Table) -> Fund | None:
             executed=sum(executed) if executed else None,
             rate=rows[0].rate if len(rows) == 1 else None,
         )
-    for f in table.funds:
+    for f in funds:
         if f.weight is not None:
             return f
-    for f in table.funds:
+    for f in funds:
         if f.item in TOTAL_FUND_ITEMS:
             return f
-    return table.funds[0] if table.funds else None
+    return funds[0] if funds else None
 
 
 def _execution_score(
@@ -153,14 +171,18 @@ def _execution_score(
 
 
 def _execution(table: Table, rules: RuleSet, explain: bool) -> _Exec | None:
-    if table.form not in ("project_self_evaluation", "department_self_evaluation"):
+    return _execution_of(table.form, table.funds, rules, explain)
+
+
+def _execution_of(form: str, funds: list[Fund], rules: RuleSet, explain: bool) -> _Exec | None:
+    if form not in ("project_self_evaluation", "department_self_evaluation"):
         return None
-    row = _execution_row(table)
+    row = _execution_row(form, funds)
     if row is None:
         return None
     ex = rules.execution
     weight = row.weight
-    if weight is None and table.form == "project_self_evaluation":
+    if weight is None and form == "project_self_evaluation":
         weight = ex.default_weight
     flags: list[str] = []
     basis_label = "全年预算数" if ex.basis == "budget" else "年初预算数"
@@ -520,8 +542,7 @@ def _memo(rules: RuleSet) -> dict[tuple[object, ...], _Ind]:
 def clear_caches() -> None:
     """Forget memoised row scores and parsed values (for benchmarks and tests)."""
     _MEMO.clear()
-    parse_value.cache_clear()
-    direction_from_name.cache_clear()
+    clear_value_caches()
 
 
 def _score_row(
@@ -543,6 +564,21 @@ def _score_row(
             memo.clear()
         memo[key] = r
     return r
+
+
+def indicator_score(ind: Indicator, rules: RuleSet) -> float | None:
+    """One row's recomputed score under ``rules`` (None for bands and unscored rows).
+
+    The same number as ``score(table, rules).indicators[i].recomputed_score``,
+    without building a whole result (the audit asks this under every variant).
+    """
+    return _score_row(ind, rules, False, _memo(rules)).recomputed
+
+
+def execution_score(form: str, funds: list[Fund], rules: RuleSet) -> float | None:
+    """The 执行率 score of a table with these money rows, as ``score(...).execution.score``."""
+    ex = _execution_of(form, funds, rules, explain=False)
+    return ex.score if ex is not None else None
 
 
 def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
@@ -648,11 +684,14 @@ class _Alternatives:
     def quantitative(self, rules: RuleSet) -> float:
         hit = self._quant.get(id(rules))
         if hit is None:
-            memo = _memo(rules)
             hit = 0.0
-            for ind, _ in self.sensitive:
-                s = _score_row(ind, rules, False, memo).score
-                hit += s or 0.0
+            for ind, r in self.sensitive:
+                # A sensitive row was scored from its numbers: rescore the parsed values.
+                t, a, w = r.target, r.actual, ind.weight
+                alt = None
+                if t is not None and a is not None and w is not None:
+                    alt = _quantitative(t, _numeric_parts(t), a, w, rules, False)
+                hit += (alt.score if alt is not None else r.score) or 0.0
             self._quant[id(rules)] = hit
         return hit
 
@@ -717,22 +756,25 @@ def _diff(
     printed: float | None,
     recomputed: float | None,
     message: str,
-) -> dict[str, Any]:
+) -> Difference:
     delta = None
     if printed is not None and recomputed is not None:
         delta = round(printed - recomputed, 4)
-    return {
-        "kind": kind,
-        "where": where,
-        "printed": printed,
-        "recomputed": recomputed,
-        "delta": delta,
-        "message": message,
-    }
+    return trusted(
+        Difference,
+        {
+            "kind": kind,
+            "where": where,
+            "printed": printed,
+            "recomputed": recomputed,
+            "delta": delta,
+            "message": message,
+        },
+    )
 
 
-def _fund_checks(table: Table) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def _fund_checks(table: Table) -> list[FundCheck]:
+    out: list[FundCheck] = []
     for f in table.funds:
         if f.rate is None:
             continue
@@ -753,19 +795,22 @@ def _fund_checks(table: Table) -> list[dict[str, Any]]:
         elif f.budget == 0:
             note = "全年预算数为 0，执行率无法计算"
         out.append(
-            {
-                "item": f.item,
-                "budget": f.budget,
-                "executed": f.executed,
-                "printed_rate": f.rate,
-                "recomputed_rate": rec,
-                "note": note,
-            }
+            trusted(
+                FundCheck,
+                {
+                    "item": f.item,
+                    "budget": f.budget,
+                    "executed": f.executed,
+                    "printed_rate": f.rate,
+                    "recomputed_rate": rec,
+                    "note": note,
+                },
+            )
         )
     return out
 
 
-def _execution_dict(ex: _Exec, rules: RuleSet) -> dict[str, Any]:
+def _execution_result(ex: _Exec, rules: RuleSet) -> ExecutionScore:
     rate = None if ex.rate is None else round_to(ex.rate * 100, 2)
     ib_rate = ib_score = None
     if (
@@ -784,7 +829,7 @@ def _execution_dict(ex: _Exec, rules: RuleSet) -> dict[str, Any]:
         reason += f"；全年预算数较年初预算数调整 {change:+.2f}%"
         if ib_rate is not None:
             reason += f"（按年初预算数执行率为 {_s(ib_rate)}%，得分 {_s(ib_score or 0)}）"
-    return {
+    data = {
         "item": ex.item,
         "basis": ex.basis,
         "initial_budget": ex.initial_budget,
@@ -800,6 +845,7 @@ def _execution_dict(ex: _Exec, rules: RuleSet) -> dict[str, Any]:
         "reason": reason,
         "flags": list(ex.flags),
     }
+    return trusted(ExecutionScore, data)
 
 
 def _row_fields(r: _Ind) -> dict[str, Any]:
@@ -814,7 +860,7 @@ def _row_fields(r: _Ind) -> dict[str, Any]:
         "band_closed": r.band_closed,
         "score": r.score,
         "reason": r.reason,
-        "flags": tuple(r.flags),
+        "flags": r.flags,
     }
 
 
@@ -836,21 +882,21 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
     tol = rs.tolerance
     core = _core(table, rs, explain=True)
     ex = core.execution
-    differences: list[dict[str, Any]] = []
+    differences: list[Difference] = []
     notes: list[str] = []
 
     # 执行率
-    execution = _execution_dict(ex, rs) if ex is not None else None
+    execution = _execution_result(ex, rs) if ex is not None else None
     funds = _fund_checks(table)
     for fc in funds:
-        if fc["note"] and fc["recomputed_rate"] is not None:
+        if fc.note and fc.recomputed_rate is not None:
             differences.append(
                 _diff(
                     "execution_rate",
-                    f"执行率（{fc['item']}）",
-                    fc["printed_rate"],
-                    fc["recomputed_rate"],
-                    fc["note"],
+                    f"执行率（{fc.item}）",
+                    fc.printed_rate,
+                    fc.recomputed_rate,
+                    fc.note,
                 )
             )
     if (
@@ -870,7 +916,7 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
         )
 
     # Indicators, and their 一级 groups
-    indicators: list[dict[str, Any]] = []
+    indicators: list[IndicatorScore] = []
     groups: dict[str, list[float]] = {}  # level1 → [weight, printed score, score]
     weights = 0.0
     printed_ind = 0.0
@@ -883,20 +929,20 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
         fields = r.fields
         if fields is None:
             fields = r.fields = _row_fields(r)
-        indicators.append(
-            {
-                **fields,
-                "index": n,
-                "level1": ind.level1,
-                "level2": ind.level2,
-                "name": ind.name,
-                "target": ind.target,
-                "actual": ind.actual,
-                "weight": weight,
-                "printed_score": printed,
-                "difference": diff,
-            }
-        )
+        data = {
+            **fields,
+            "index": n,
+            "level1": ind.level1,
+            "level2": ind.level2,
+            "name": ind.name,
+            "target": ind.target,
+            "actual": ind.actual,
+            "weight": weight,
+            "printed_score": printed,
+            "difference": diff,
+        }
+        data["flags"] = list(r.flags)
+        indicators.append(trusted(IndicatorScore, data))
         if diff:
             where = ind.name or ind.level2 or f"第 {n} 个指标"
             differences.append(_diff("indicator", where, printed, recomputed, r.reason))
@@ -912,17 +958,20 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
             g[1] += printed
         if recomputed is not None:
             g[2] += recomputed
-    level1: list[dict[str, Any]] = []
+    level1: list[Level1Score] = []
     for name, (w, ps, s) in groups.items():
         printed_w = table.level1_weights.get(name)
         level1.append(
-            {
-                "level1": name,
-                "printed_weight": printed_w,
-                "weight": round_to(w, 2),
-                "printed_score": round_to(ps, 2),
-                "score": round_to(s, 2),
-            }
+            trusted(
+                Level1Score,
+                {
+                    "level1": name,
+                    "printed_weight": printed_w,
+                    "weight": round_to(w, 2),
+                    "printed_score": round_to(ps, 2),
+                    "score": round_to(s, 2),
+                },
+            )
         )
         if printed_w is not None and not _close(round_to(w, 2), printed_w, tol):
             differences.append(
@@ -982,8 +1031,8 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
         notes.append("表上没有总分")
     out.update(
         scored=True,
-        execution_rate=execution["rate"] if execution is not None else None,
-        execution_score=execution["score"] if execution is not None else None,
+        execution_rate=execution.rate if execution is not None else None,
+        execution_score=execution.score if execution is not None else None,
         execution=execution,
         funds=funds,
         indicators=indicators,
@@ -1002,7 +1051,7 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
         differences=differences,
         notes=notes,
     )
-    return TableScore.model_validate(out)
+    return trusted(TableScore, out)
 
 
 def score_all(tables: list[Table], rules: str | Path | RuleSet = "mof-2020") -> list[TableScore]:

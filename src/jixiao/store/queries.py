@@ -145,6 +145,10 @@ SUMMARY_COLUMNS = (
 )
 
 
+# Columns that may be empty: their empty values sort last in both directions.
+NULLABLE_SORTS = frozenset({"project", "unit", "year", "total", "printed", "grade"})
+
+
 def list_tables(
     db: Session,
     user: User,
@@ -154,20 +158,47 @@ def list_tables(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Page:
+    """One page of the tables the user sees, sorted by ``sort`` then by id.
+
+    Every order is an index range read (``ix_perf_table_<column>_id``): empty
+    values, which sort last either way, are read as a second range after the
+    others, so neither SQLite (empty first when ascending) nor PostgreSQL
+    (empty first when descending) has to sort the table.
+    """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    col = SORTS.get(sort, StoredTable.id)
-    order = [col.desc().nulls_last() if desc else col.asc().nulls_last()]
-    if col is not StoredTable.id:
-        order.append(StoredTable.id.desc() if desc else StoredTable.id.asc())
-    total = db.scalar(_filtered(select(func.count(StoredTable.id)), user, f)) or 0
-    stmt = (
-        _filtered(select(*SUMMARY_COLUMNS), user, f)
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    items = [TableSummary(*row) for row in db.execute(stmt)]
+    offset = (page - 1) * per_page
+    key = sort if sort in SORTS else "id"
+    col = SORTS[key]
+    by_id = StoredTable.id.desc() if desc else StoredTable.id.asc()
+    base = _filtered(select(*SUMMARY_COLUMNS), user, f)
+    if key not in NULLABLE_SORTS:
+        total = db.scalar(_filtered(select(func.count(StoredTable.id)), user, f)) or 0
+        order = [by_id] if key == "id" else [col.desc() if desc else col.asc(), by_id]
+        rows = list(db.execute(base.order_by(*order).limit(per_page).offset(offset)))
+    else:
+        counts = db.execute(
+            _filtered(select(func.count(StoredTable.id), func.count(col)), user, f)
+        ).one()
+        total, filled = int(counts[0] or 0), int(counts[1] or 0)
+        rows = []
+        if offset < filled:
+            rows = list(
+                db.execute(
+                    base.where(col.is_not(None))
+                    .order_by(col.desc() if desc else col.asc(), by_id)
+                    .limit(per_page)
+                    .offset(offset)
+                )
+            )
+        if len(rows) < per_page and offset + len(rows) < total:
+            rows += db.execute(
+                base.where(col.is_(None))
+                .order_by(by_id)
+                .limit(per_page - len(rows))
+                .offset(max(0, offset - filled))
+            )
+    items = [TableSummary(*row) for row in rows]
     return Page(items, total, page, per_page)
 
 

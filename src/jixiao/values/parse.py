@@ -354,3 +354,10 @@ def parse_value(text: str | None, name: str | None = None) -> Value:
     ):
         return replace(v, direction=by_name)
     return v
+
+
+def clear_caches() -> None:
+    """Forget parsed values and name directions (for benchmarks and tests)."""
+    _parse.cache_clear()
+    parse_value.cache_clear()
+    direction_from_name.cache_clear()

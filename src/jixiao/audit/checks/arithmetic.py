@@ -12,8 +12,8 @@ from jixiao.audit.registry import (
     Hit,
     check,
 )
-from jixiao.models import Fund, Table
-from jixiao.scoring import RuleSet, score
+from jixiao.models import Fund
+from jixiao.scoring import RuleSet, execution_score
 
 _EPS = 1e-9
 
@@ -22,10 +22,21 @@ def _close(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol + _EPS
 
 
+# id(rules) → (rules, derived); the rule set is kept to check identity.
+_INITIAL_BASIS: dict[int, tuple[RuleSet, RuleSet]] = {}
+
+
 def _initial_basis_rules(rules: RuleSet) -> RuleSet:
     """The rule set with 执行率 = 执行数 / 年初预算数 (and no variants)."""
+    hit = _INITIAL_BASIS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
     execution = rules.execution.model_copy(update={"basis": "initial_budget"})
-    return rules.model_copy(update={"execution": execution, "variants": []})
+    derived = rules.model_copy(update={"execution": execution, "variants": []})
+    if len(_INITIAL_BASIS) > 64:
+        _INITIAL_BASIS.clear()
+    _INITIAL_BASIS[id(rules)] = (rules, derived)
+    return derived
 
 
 def initial_basis_score(ctx: Context) -> tuple[float, float] | None:
@@ -37,11 +48,10 @@ def initial_basis_score(ctx: Context) -> tuple[float, float] | None:
     ex = ctx.score.execution if ctx.score is not None else None
     if ex is not None and ex.initial_budget_score is not None:
         return rate, ex.initial_budget_score
-    mini = Table(form=ctx.table.form, funds=[f])
-    alt = score(mini, _initial_basis_rules(ctx.rules)).execution
-    if alt is None or alt.score is None:
+    alt = execution_score(ctx.table.form, [f], _initial_basis_rules(ctx.rules))
+    if alt is None:
         return None
-    return rate, alt.score
+    return rate, alt
 
 
 def execution_alternatives(ctx: Context) -> list[tuple[str, str, float]]:
@@ -56,13 +66,12 @@ def execution_alternatives(ctx: Context) -> list[tuple[str, str, float]]:
 
     def compute() -> list[tuple[str, str, float]]:
         found: list[tuple[str, str, float]] = []
-        mini = Table(form=ctx.table.form, funds=[fund])
         for v in ctx.rules.variants:
             if not any(k.startswith("execution.") for k in v.set):
                 continue
-            alt = score(mini, ctx.rules.with_variant(v)).execution
-            if alt is not None and alt.score is not None:
-                found.append((v.name, v.description, alt.score))
+            alt = execution_score(ctx.table.form, [fund], ctx.rules.with_variant(v))
+            if alt is not None:
+                found.append((v.name, v.description, alt))
         return found
 
     key = ("execution", ctx.table.form, f.initial_budget, f.budget, f.executed, f.weight)

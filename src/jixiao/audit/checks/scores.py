@@ -19,8 +19,7 @@ from jixiao.audit.registry import (
     check,
 )
 from jixiao.audit.settings import EXECUTION_EXPLANATION_WORDS
-from jixiao.models import Table
-from jixiao.scoring import IndicatorScore, score
+from jixiao.scoring import IndicatorScore, indicator_score
 from jixiao.values import Value
 
 _EPS = 1e-9
@@ -32,13 +31,12 @@ def _variant_scores(ctx: Context, row: Row) -> list[float]:
 
     def compute() -> list[float]:
         out: list[float] = []
-        mini = Table(form=ctx.table.form, indicators=[ind])
         for v in ctx.rules.variants:
             if not any(k.startswith("quantitative.") for k in v.set):
                 continue
-            alt = score(mini, ctx.rules.with_variant(v)).indicators
-            if alt and alt[0].recomputed_score is not None:
-                out.append(alt[0].recomputed_score)
+            alt = indicator_score(ind, ctx.rules.with_variant(v))
+            if alt is not None:
+                out.append(alt)
         return out
 
     key = ("variant_scores", ind.level1, ind.name, ind.target, ind.actual, ind.weight)

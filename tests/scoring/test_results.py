@@ -1,0 +1,55 @@
+"""Results are built without validation (``trusted``): prove they are valid models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from pydantic import BaseModel
+from score_helpers import gold_tables
+from test_properties import RULES, rows
+
+from jixiao.models import Indicator
+from jixiao.scoring import score
+from jixiao.scoring.results import IndicatorScore, TableScore, trusted
+
+
+def assert_exact_model(m: BaseModel) -> None:
+    """Every field present, nothing extra, and equal to its validated dump."""
+    assert set(m.__dict__) == set(type(m).model_fields), type(m).__name__
+    for value in m.__dict__.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, BaseModel):
+                assert_exact_model(item)
+    assert type(m).model_validate(m.model_dump()) == m
+
+
+@pytest.mark.parametrize("rules", RULES, ids=lambda r: r.name)
+def test_scores_of_the_seed_tables_are_valid_models(rules: Any) -> None:
+    for table in gold_tables():
+        assert_exact_model(score(table, rules))
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows)
+def test_scores_of_generated_tables_are_valid_models(indicators: list[Indicator]) -> None:
+    from score_helpers import project
+
+    for rules in RULES[:3]:
+        assert_exact_model(score(project(indicators, executed=87.5, total=91.0), rules))
+
+
+def test_rows_do_not_share_mutable_state() -> None:
+    table = next(t for t in gold_tables() if t.form == "project_self_evaluation")
+    a, b = score(table), score(table)
+    a.indicators[0].flags.append("mutated")
+    assert "mutated" not in b.indicators[0].flags
+    assert "mutated" not in score(table).indicators[0].flags
+
+
+def test_a_missing_field_is_caught_by_the_check() -> None:
+    m = trusted(IndicatorScore, {"index": 1, "method": "quantitative"})
+    with pytest.raises(AssertionError):
+        assert_exact_model(m)
+    assert "indicators" in TableScore.model_fields
