@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.values import Value, chinese_to_number, direction_from_name, parse_value
@@ -277,3 +277,33 @@ def test_any_text_parses_without_error(text: str) -> None:
     assert isinstance(v, Value) and v.kind in KINDS
     if v.kind in ("quantity", "duration"):
         assert v.number is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(["", "=", ">=", "<=", "≥", "≤", ">", "<", "==", "=>"]),
+    st.integers(min_value=0, max_value=10**7),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=9999)),
+    st.sampled_from(
+        ["", "%", "(%)", "(人)", "(个)", "(件/人/年)", "(起)", "(天)", "(个月)", "(年)", "(万元)"]
+        + ["(百分比)", "(分)", "(ab)", "(个工作日)", "(小时/天)", "(部)", "(元/亩)"]
+    ),
+)
+def test_the_plain_shortcut_agrees_with_the_general_parser(
+    op: str, whole: int, fraction: int | None, unit: str
+) -> None:
+    from jixiao.values.parse import _parse_general, _plain
+
+    text = f"{op}{whole}{'' if fraction is None else f'.{fraction}'}{unit}"
+    fast = _plain(text)
+    if fast is not None:
+        assert fast == _parse_general(text)
+
+
+def test_the_plain_shortcut_takes_the_common_shapes() -> None:
+    from jixiao.values.parse import _plain
+
+    for text in ("96.5%", ">=95%", "=100%", "120(人)", "≤2(起)"):
+        assert _plain(text) is not None, text
+    for text in ("2023(年)", "1(个工作日)", "3(天)", "完成127项"):
+        assert _plain(text) is None, text

@@ -695,6 +695,22 @@ class _Alternatives:
             self._quant[id(rules)] = hit
         return hit
 
+    def reachable(self, combos: list[_Combo], printed: float, tol: float) -> bool:
+        """Whether any combination could give ``printed`` (a cheap bound first).
+
+        Variants of 执行率 and of quantitative rows change only the 执行率 score and
+        the scores of rows that missed a numeric target, each within [0, its weight].
+        """
+        if any(not c.sections <= {"execution", "quantitative"} for c in combos):
+            return True
+        room = sum(ind.weight or 0.0 for ind, _ in self.sensitive)
+        slack = tol + 0.01  # totals are rounded to 2 decimals
+        execution = {self.base_exec}
+        execution.update(
+            self.execution(c.execution_rules) for c in combos if c.execution_rules is not None
+        )
+        return any(-slack <= printed - e - self.rest <= room + slack for e in execution)
+
     def total(self, combo: _Combo) -> float | None:
         if not combo.sections <= {"execution", "quantitative"}:
             return _core(self.table, combo.rules, explain=False).total
@@ -714,7 +730,8 @@ def _explain(
     # 1. A whole rule variant reproduces the printed total.
     combos = _variant_combinations(rules)
     alternatives = _Alternatives(table, core)
-    for combo in combos:
+    reachable = alternatives.reachable(combos, printed_total, tol)
+    for combo in combos if reachable else ():
         alt_total = alternatives.total(combo)
         if alt_total is not None and _close(alt_total, printed_total, tol):
             return (

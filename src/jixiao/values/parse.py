@@ -300,8 +300,44 @@ def _compound(s: str, text: str) -> Value | None:
     return Value(text=text, kind="compound", parts=tuple(parts))
 
 
+# The commonest shapes by far (``96.5%``, ``>=95%``, ``120(人)``): an ASCII
+# operator, a plain number and a simple unit are read without the general
+# patterns. Anything else (and any unit that needs judgement) goes the long way;
+# a property test checks that both ways agree.
+_PLAIN = re.compile(r"(>=|<=|=|≥|≤|>|<)?(\d+(?:\.\d+)?)(%|\([^()\d]{1,12}\))?")
+
+
+def _plain(text: str) -> Value | None:
+    m = _PLAIN.fullmatch(text)
+    if m is None:
+        return None
+    pre, num, raw = m.groups()
+    number = float(num)
+    unit = _unit(raw)
+    if unit is not None:
+        if unit != "%" and (
+            unit not in vocab.KNOWN_UNITS or unit in vocab.TIME_UNITS or unit.startswith("个")
+        ):
+            return None
+    op = vocab.PREFIX_OPERATORS[pre] if pre else None
+    flags = ("percent_over_100",) if unit == "%" and number > 100 else ()
+    return Value(
+        text=text,
+        kind="quantity",
+        op=op,
+        number=number,
+        unit=unit,
+        direction=_direction(op),
+        flags=flags,
+    )
+
+
 @lru_cache(maxsize=16384)
 def _parse(text: str) -> Value:
+    return _plain(text) or _parse_general(text)
+
+
+def _parse_general(text: str) -> Value:
     s = normalize(text)
     if not s:
         return Value(text=text, kind="empty")
