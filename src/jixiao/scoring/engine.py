@@ -262,6 +262,21 @@ def _unit_factor(t: Value, a: Value) -> float | None:
     return None
 
 
+# id(value) → (value, its description); the value is kept so its id stays its own.
+_DESCRIBED: dict[int, tuple[Value, str]] = {}
+
+
+def _describe(v: Value) -> str:
+    hit = _DESCRIBED.get(id(v))
+    if hit is not None and hit[0] is v:
+        return hit[1]
+    d = v.describe()
+    if len(_DESCRIBED) > 65536:
+        _DESCRIBED.clear()
+    _DESCRIBED[id(v)] = (v, d)
+    return d
+
+
 @dataclass(slots=True)
 class _Cmp:
     score: float  # unrounded, clamped to [0, w]
@@ -273,7 +288,7 @@ class _Cmp:
 def _compare(t: Value, a: Value, w: float, q: QuantitativeRules, explain: bool) -> _Cmp | None:
     """Score one numeric actual against one numeric target; None if not comparable."""
     flags: list[str] = []
-    ts, as_ = (t.describe(), a.describe()) if explain else ("", "")
+    ts, as_ = (_describe(t), _describe(a)) if explain else ("", "")
     if t.kind == "change" or a.kind == "change":
         if t.kind != "change" or a.kind != "change" or t.number is None or a.number is None:
             return None
@@ -377,10 +392,14 @@ def _quantitative(
             results.append(c)
     if not results:
         return None
-    worst = min(results, key=lambda c: c.score)
+    if len(results) == 1:
+        worst = results[0]
+        flags = sorted(worst.flags) if len(worst.flags) > 1 else worst.flags
+    else:
+        worst = min(results, key=lambda c: c.score)
+        flags = sorted({f for c in results for f in c.flags})
     # A reached target gets exactly its weight; a rounded score never exceeds it.
     s = w if worst.reached else min(round_to(worst.score, q.decimals, q.rounding), w)
-    flags = sorted({f for c in results for f in c.flags})
     if len(tq) > 1 and len(aq) == 1:
         flags.append("target_has_several_values")
     reason = ""
@@ -542,6 +561,8 @@ def _memo(rules: RuleSet) -> dict[tuple[object, ...], _Ind]:
 def clear_caches() -> None:
     """Forget memoised row scores and parsed values (for benchmarks and tests)."""
     _MEMO.clear()
+    _DESCRIBED.clear()
+    _F_CACHE.clear()
     clear_value_caches()
 
 

@@ -314,11 +314,12 @@ def _plain(text: str) -> Value | None:
     pre, num, raw = m.groups()
     number = float(num)
     unit = _unit(raw)
-    if unit is not None:
-        if unit != "%" and (
-            unit not in vocab.KNOWN_UNITS or unit in vocab.TIME_UNITS or unit.startswith("个")
-        ):
-            return None
+    if (
+        unit is not None
+        and unit != "%"
+        and (unit not in vocab.KNOWN_UNITS or unit in vocab.TIME_UNITS or unit.startswith("个"))
+    ):
+        return None
     op = vocab.PREFIX_OPERATORS[pre] if pre else None
     flags = ("percent_over_100",) if unit == "%" and number > 100 else ()
     return Value(
