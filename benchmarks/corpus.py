@@ -5,7 +5,7 @@ makes ``n`` distinct tables from the bundled samples (the four seed documents,
 read once) the way a year's published corpus differs from one unit to the next:
 
 * every table gets its own project and unit name;
-* 执行数 changes (60–105 % of 全年预算数); in most tables the printed 执行率 and
+* 执行数 changes (60–105 % of 全年预算数, the same share on every money row); in most tables the printed 执行率 and
   its score follow the numbers, in some they are left stale (a printed error);
 * numeric actual values move around their printed value (some below target, some
   above), so quantitative rows are scored afresh;
@@ -53,9 +53,10 @@ def vary(table: Table, i: int, rng: random.Random) -> Table:
     t.project = f"{t.project or '项目'}（{i}）"
     t.unit_name = f"第{i % 500:03d}号预算单位"
     stale = rng.random() < 0.2
+    spent = rng.uniform(0.6, 1.05)  # one rate for the table, so sub-rows still add up
     for f in t.funds:
         if f.budget and f.executed is not None:
-            f.executed = round(f.budget * rng.uniform(0.6, 1.05), 2)
+            f.executed = round(f.budget * spent, 2)
             if not stale and f.rate is not None:
                 f.rate = round(f.executed / f.budget * 100, 2)
                 if f.weight is not None and f.score is not None:

@@ -11,7 +11,7 @@ from score_helpers import gold_tables
 from test_properties import RULES, rows
 
 from jixiao.models import Indicator
-from jixiao.scoring import score
+from jixiao.scoring import execution_score, indicator_score, score
 from jixiao.scoring.results import IndicatorScore, TableScore, trusted
 
 
@@ -53,3 +53,18 @@ def test_a_missing_field_is_caught_by_the_check() -> None:
     with pytest.raises(AssertionError):
         assert_exact_model(m)
     assert "indicators" in TableScore.model_fields
+
+
+@pytest.mark.parametrize("rules", RULES, ids=lambda r: r.name)
+def test_row_and_execution_shortcuts_agree_with_the_full_score(rules: Any) -> None:
+    checked = 0
+    for table in gold_tables():
+        full = score(table, rules)
+        if not full.scored:
+            continue
+        for ind, s in zip(table.indicators, full.indicators, strict=True):
+            assert indicator_score(ind, rules) == s.recomputed_score
+            checked += 1
+        expected = full.execution.score if full.execution is not None else None
+        assert execution_score(table.form, table.funds, rules) == expected
+    assert checked > 100
