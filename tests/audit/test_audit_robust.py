@@ -65,3 +65,17 @@ def test_audit_is_total(t: Table) -> None:
     assert failing == {f.code for f in r.findings}
     for f in r.findings:
         assert f.message and "{" not in f.message
+
+
+def test_locations_built_without_validation_are_valid() -> None:
+    from jixiao.audit.model import Location
+
+    seen = 0
+    for path in seed_files():
+        for t in jixiao.read(path):
+            for f in audit(t).findings:
+                loc = f.location
+                assert set(loc.__dict__) == set(Location.model_fields)
+                assert Location.model_validate(loc.model_dump()) == loc
+                seen += 1
+    assert seen > 50

@@ -11,6 +11,7 @@ from jixiao.audit.model import Location, Part
 from jixiao.audit.settings import EMPTY_TEXTS, AuditSettings
 from jixiao.models import Fund, Indicator, Source, Table
 from jixiao.scoring import RuleSet, TableScore, score
+from jixiao.scoring.results import trusted
 from jixiao.values import Value, parse_value
 from jixiao.values import normalize as _normalize
 
@@ -181,31 +182,43 @@ class Context:
     # -- locations ----------------------------------------------------------
 
     def _loc(self, part: Part, column: str | None, src: Source | None, **extra: Any) -> Location:
-        """A location with the source line or cell it was printed at."""
-        if src is None:
-            return Location(part=part, column=column, file=self.file, **extra)
-        return Location(
-            part=part,
-            column=column,
-            file=src.file or self.file,
-            page=src.page,
-            line=src.line,
-            sheet=src.sheet,
-            cell=src.cell,
-            **extra,
-        )
+        """A location with the source line or cell it was printed at.
+
+        Built without validation from fields made here; the ``extra`` fields a
+        check names by keyword are validated (a wrong name or type is a bug).
+        """
+        data: dict[str, Any] = {
+            "part": part,
+            "fund": None,
+            "column": column,
+            "index": None,
+            "level1": None,
+            "level2": None,
+            "name": None,
+            "file": self.file,
+            "page": None,
+            "line": None,
+            "sheet": None,
+            "cell": None,
+        }
+        if src is not None:
+            data.update(
+                file=src.file or self.file,
+                page=src.page,
+                line=src.line,
+                sheet=src.sheet,
+                cell=src.cell,
+            )
+        if extra:
+            return Location.model_validate({**data, **extra})
+        return trusted(Location, data)
 
     def at_indicator(self, row: Row, column: str | None = None) -> Location:
         ind = row.ind
-        return self._loc(
-            "indicator",
-            column,
-            ind.source,
-            index=row.index,
-            level1=ind.level1,
-            level2=ind.level2,
-            name=ind.name,
-        )
+        loc = self._loc("indicator", column, ind.source)
+        fields = loc.__dict__  # filled here with values of the declared types
+        fields.update(index=row.index, level1=ind.level1, level2=ind.level2, name=ind.name)
+        return loc
 
     def at_fund(self, fund: Fund, column: str | None = None) -> Location:
         return self._loc("fund", column, fund.source, fund=fund.item)
