@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, false, func, select
+from sqlalchemy import Row, Select, case, false, func, select, true
 from sqlalchemy.orm import Session
 
 from jixiao.store.log import decode
@@ -171,34 +171,34 @@ def list_tables(
     key = sort if sort in SORTS else "id"
     col = SORTS[key]
     by_id = StoredTable.id.desc() if desc else StoredTable.id.asc()
-    base = _filtered(select(*SUMMARY_COLUMNS), user, f)
+    by_col = col.desc() if desc else col.asc()
+
+    def rows(where: Any, order: list[Any], limit: int, skip: int) -> list[Row[Any]]:
+        # The page's ids first (an index-only read, however deep the page), then
+        # their rows: skipping rows costs less than skipping whole records.
+        ids = _filtered(select(StoredTable.id), user, f).where(where).order_by(*order)
+        stmt = select(*SUMMARY_COLUMNS).where(
+            StoredTable.id.in_(ids.limit(limit).offset(skip).scalar_subquery())
+        )
+        return list(db.execute(stmt.order_by(*order)))
+
     if key not in NULLABLE_SORTS:
         total = db.scalar(_filtered(select(func.count(StoredTable.id)), user, f)) or 0
-        order = [by_id] if key == "id" else [col.desc() if desc else col.asc(), by_id]
-        rows = list(db.execute(base.order_by(*order).limit(per_page).offset(offset)))
+        order = [by_id] if key == "id" else [by_col, by_id]
+        found = rows(true(), order, per_page, offset) if offset < total else []
     else:
         counts = db.execute(
             _filtered(select(func.count(StoredTable.id), func.count(col)), user, f)
         ).one()
         total, filled = int(counts[0] or 0), int(counts[1] or 0)
-        rows = []
+        found = []
         if offset < filled:
-            rows = list(
-                db.execute(
-                    base.where(col.is_not(None))
-                    .order_by(col.desc() if desc else col.asc(), by_id)
-                    .limit(per_page)
-                    .offset(offset)
-                )
+            found = rows(col.is_not(None), [by_col, by_id], per_page, offset)
+        if len(found) < per_page and offset + len(found) < total:
+            found += rows(
+                col.is_(None), [by_id], per_page - len(found), max(0, offset - filled)
             )
-        if len(rows) < per_page and offset + len(rows) < total:
-            rows += db.execute(
-                base.where(col.is_(None))
-                .order_by(by_id)
-                .limit(per_page - len(rows))
-                .offset(max(0, offset - filled))
-            )
-    items = [TableSummary(*row) for row in rows]
+    items = [TableSummary(*row) for row in found]
     return Page(items, total, page, per_page)
 
 

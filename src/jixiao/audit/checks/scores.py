@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from jixiao.audit.checks.data import suspicious_rows
 from jixiao.audit.context import (
     Context,
     Row,
-    cached_by_rules,
     fmt,
     is_no_reason,
     normalize,
@@ -25,23 +26,17 @@ from jixiao.values import Value
 _EPS = 1e-9
 
 
-def _variant_scores(ctx: Context, row: Row) -> list[float]:
-    """The row's quantitative score under each variant of the rule set."""
-    ind = row.ind
+def _variant_scores(ctx: Context, row: Row) -> Iterator[float]:
+    """The row's quantitative score under each variant of the rule set, one at a time.
 
-    def compute() -> list[float]:
-        out: list[float] = []
-        for v in ctx.rules.variants:
-            if not any(k.startswith("quantitative.") for k in v.set):
-                continue
-            alt = indicator_score(ind, ctx.rules.with_variant(v))
+    Lazy, so a caller that stops at the first match scores no further variant
+    (the engine memoises each row's score per rule set).
+    """
+    for v in ctx.rules.variants:
+        if any(k.startswith("quantitative.") for k in v.set):
+            alt = indicator_score(row.ind, ctx.rules.with_variant(v))
             if alt is not None:
-                out.append(alt)
-        return out
-
-    key = ("variant_scores", ind.level1, ind.name, ind.target, ind.actual, ind.weight)
-    result: list[float] = cached_by_rules(ctx.rules, key, compute)
-    return result
+                yield alt
 
 
 def _rule_comparisons(ctx: Context) -> list[tuple[Row, IndicatorScore, str, float, float]]:
