@@ -40,7 +40,19 @@ How a layout page is read
    or more segments. Otherwise it continues the current row: its texts are
    appended to the row's cells (no space between CJK characters) and its line
    number goes into ``Row.lines``. A header row is only continued by short
-   header fragments (``改进措施``, ``指标值``, ``(万元)``).
+   header fragments (``改进措施``, ``指标值``, ``(万元)``); pieces of a header
+   cell printed on the line above the header join it too.
+6. **Centred rows.** ``pdftotext`` prints a cell centred in a tall row with its
+   first lines *above* the line with the row's numbers. A band with numeric
+   columns where some run of text (a column's pieces with no blank line
+   between) begins above a line with numbers is read that way: every line with
+   numbers is a row, and each piece of text joins the row whose numbers are
+   nearest within its run (a run without numbers, such as a label centred over
+   several rows, joins the row nearest its middle).
+7. **Positions.** ``pdftotext`` places text by character count, a terminal
+   layout by display width (CJK = 2): the count that lines the columns up at
+   fewer distinct positions is used. Numbers one space apart (``10 100.00%``)
+   are separate cells.
 
 Known limits
 ============
@@ -50,9 +62,10 @@ Known limits
   where it starts (no ``colspan`` is inferred, and no cell is ``spanned``).
 * Column numbers are per band: a money block and the indicator block of one
   table have their own 0-based numbering, not the printed form's common grid.
-* ``pdftotext`` centres short cells vertically in tall rows, which can print a
-  wrapped cell's first line *above* the line holding the row's numbers; such a
-  leading fragment becomes a row of its own. Only wraps below a row are joined.
+* Centred rows are recognised only in bands with numeric columns (分值,
+  得分, 预算数 …); in target forms a centred wrap above a row becomes a row of
+  its own. Headers centred over left-aligned text, and cells run together with
+  a single space, can still put text in the wrong column.
 * In bands without numeric columns (target forms), a wrapped 年度指标值 starts
   a new row, and a row holding only a 三级 text right after a row with an
   empty value is taken as a wrap of that row.
@@ -245,19 +258,50 @@ class _Acc:
 # Reading.
 
 
-def segments(line: str, number: int = 0) -> list[_Seg]:
-    """The line's segments with display-column positions."""
+def segments(line: str, number: int = 0, wide: bool = True) -> list[_Seg]:
+    """The line's segments with their column positions.
+
+    ``wide``: CJK and full-width characters take two columns (text laid out for
+    a terminal); otherwise every character takes one (``pdftotext -layout``
+    places text by character count).
+    """
     out: list[_Seg] = []
     pos = 0
     prev = 0
+    width_of = display_width if wide else len
     for m in _SEG_RE.finditer(line):
-        pos += display_width(line[prev : m.start()])
+        pos += width_of(line[prev : m.start()])
         text = m.group()
-        width = display_width(text)
-        out.append(_Seg(pos, pos + width, text, number))
+        width = width_of(text)
+        tokens = text.split(" ")
+        if len(tokens) > 1 and all(_is_number(t) for t in tokens):
+            # Numbers one space apart are neighbouring cells (``10 100.00%``).
+            at = pos
+            for t in tokens:
+                out.append(_Seg(at, at + width_of(t), t, number))
+                at += width_of(t) + 1
+        else:
+            out.append(_Seg(pos, pos + width, text, number))
         pos += width
         prev = m.end()
     return out
+
+
+def _wide_columns(lines: list[str]) -> bool:
+    """Whether the text counts CJK characters as two columns.
+
+    Decided by which count lines the columns up better: the segments of lines
+    with several segments start at fewer distinct positions under the right one.
+    """
+    starts: dict[bool, set[int]] = {True: set(), False: set()}
+    for line in lines:
+        if line.isascii() or "\t" in line:
+            continue
+        for wide in (True, False):
+            segs = segments(line, 0, wide)
+            if len(segs) > 1:
+                starts[wide].update(s.start for s in segs[1:])
+    return len(starts[True]) <= len(starts[False])
 
 
 def _scan(text: str, rejected: list[tuple[int, str, str]]) -> list[_Line]:
@@ -266,7 +310,9 @@ def _scan(text: str, rejected: list[tuple[int, str, str]]) -> list[_Line]:
     lines: list[_Line] = []
     page = 1
     pending = False
-    for number, raw in enumerate(split_lines(text), start=1):
+    raws = split_lines(text)
+    wide = _wide_columns(raws)
+    for number, raw in enumerate(raws, start=1):
         if "\f" in raw:
             pending = True
             raw = raw.replace("\f", "")
@@ -282,7 +328,7 @@ def _scan(text: str, rejected: list[tuple[int, str, str]]) -> list[_Line]:
         if pending and lines:
             page += 1
         pending = False
-        segs = segments(raw, number)
+        segs = segments(raw, number, wide)
         ln = _Line(number, page, segs)
         if len(segs) > 1:
             ln.anchor = sum(1 for s in segs if _HEADER_RE.match(_key(s.text))) >= 2
@@ -319,12 +365,44 @@ def read_layout(text: str, source: str = "<text>") -> Sheet:
 
 
 def _read_block(block: list[_Line], rows: list[Row]) -> None:
-    cuts = [0] + [i for i, ln in enumerate(block) if ln.anchor and i > 0]
+    cuts = [0]
+    for i, ln in enumerate(block):
+        if ln.anchor and i > 0:
+            cuts.append(max(_header_prefix(block, i), cuts[-1] + 1))
     for a, b in zip(cuts, [*cuts[1:], len(block)], strict=True):
         band = block[a:b]
-        anchor = band[0] if band[0].anchor else None
+        anchor = next((ln for ln in band if ln.anchor), None)
         cols = _columns(band, anchor)
         _assemble(band, anchor, cols, rows)
+
+
+def _header_prefix(block: list[_Line], i: int) -> int:
+    """Where the header at ``block[i]`` starts: a header cell centred over several
+    lines prints its first piece (``偏差原因分``) on the line right above."""
+    anchor = block[i]
+    j = i
+    while j > 0:
+        ln = block[j - 1]
+        if ln.number != block[j].number - 1 or ln.anchor:
+            break
+        if not all(
+            _is_header_piece(s) and any(_overlaps_seg(a, s) for a in anchor.segs) for s in ln.segs
+        ):
+            break
+        j -= 1
+    return j
+
+
+def _is_header_piece(s: _Seg) -> bool:
+    return (
+        len(s.text) <= 10
+        and not _DIGIT_RE.search(s.text)
+        and bool(_HEADER_FRAGMENT_RE.search(s.text) or _HEADER_RE.match(_key(s.text)))
+    )
+
+
+def _overlaps_seg(a: _Seg, b: _Seg) -> bool:
+    return b.start <= a.end and a.start <= b.end
 
 
 def _overlaps(col: _Col, seg: _Seg) -> bool:
@@ -341,21 +419,7 @@ def _columns(band: list[_Line], anchor: _Line | None) -> list[_Col]:
     others.sort(key=lambda s: (s.end - s.start, s.start))
     loose = [s for ln in band if len(ln.segs) == 1 for s in ln.segs]
     for s in others:
-        hit = [c for c in cols if _overlaps(c, s)]
-        if not hit:
-            cols.append(_Col(s.start, s.end, {s.line}, [s]))
-        elif _can_merge(hit, s.line):
-            into = hit[0]
-            for c in hit[1:]:
-                _absorb(into, c)
-                cols.remove(c)
-            into.lo, into.hi = min(into.lo, s.start), max(into.hi, s.end)
-            into.lines.add(s.line)
-            into.segs.append(s)
-        elif len(hit) == 1:
-            cols.append(_Col(s.start, s.end, {s.line}, [s]))
-        else:
-            loose.append(s)  # spans columns that must stay apart
+        _place(cols, s, loose)
     _merge_numeric_orphans(cols)
     cols.sort(key=lambda c: (c.lo, c.hi))
     for i, c in enumerate(cols):
@@ -364,6 +428,25 @@ def _columns(band: list[_Line], anchor: _Line | None) -> list[_Col]:
     for s in loose:
         s.col = _nearest(cols, s.start)
     return cols
+
+
+def _place(cols: list[_Col], s: _Seg, loose: list[_Seg]) -> None:
+    """Put a segment into the column(s) it overlaps, or start a column."""
+    hit = [c for c in cols if _overlaps(c, s)]
+    if not hit:
+        cols.append(_Col(s.start, s.end, {s.line}, [s]))
+    elif _can_merge(hit, s.line):
+        into = hit[0]
+        for c in hit[1:]:
+            _absorb(into, c)
+            cols.remove(c)
+        into.lo, into.hi = min(into.lo, s.start), max(into.hi, s.end)
+        into.lines.add(s.line)
+        into.segs.append(s)
+    elif len(hit) == 1:
+        cols.append(_Col(s.start, s.end, {s.line}, [s]))
+    else:
+        loose.append(s)  # spans columns that must stay apart
 
 
 def _can_merge(hit: list[_Col], line: int) -> bool:
@@ -430,9 +513,29 @@ def _assemble(band: list[_Line], anchor: _Line | None, cols: list[_Col], rows: l
         data = [s for s in c.segs if anchor is None or s.line != anchor.number]
         if len(data) >= 2 and sum(1 for s in data if _is_number(s.text)) >= 0.8 * len(data):
             key.add(i)
+    numeric_key = set(key)
     if not key:
         key = {i for i, h in headers.items() if _VALUE_HEADER_RE.match(h)}
     labels = {i for i, h in headers.items() if h in _LEVEL_HEADERS}
+    if anchor is not None and band[0] is not anchor:  # header pieces above the header
+        head = _Acc(band[0].number, band[0].page, True, [band[0].number])
+        at = band.index(anchor)
+        for ln in band[: at + 1]:
+            head.add(ln)
+        band = band[at + 1 :]
+        while band and _continues_header(band[0], head):
+            head.add(band.pop(0))
+        rows.append(head.to_row())
+    elif anchor is not None:
+        head = _Acc(anchor.number, anchor.page, True, [anchor.number])
+        head.add(anchor)
+        band = band[1:]
+        while band and _continues_header(band[0], head):
+            head.add(band.pop(0))
+        rows.append(head.to_row())
+    if numeric_key and band and _centred(band, numeric_key):
+        rows.extend(_assemble_centred(band, numeric_key))
+        return
     acc: _Acc | None = None
     for ln in band:
         if acc is None or _starts_row(ln, acc, anchor is None, key, labels):
@@ -444,17 +547,104 @@ def _assemble(band: list[_Line], anchor: _Line | None, cols: list[_Col], rows: l
         rows.append(acc.to_row())
 
 
+def _continues_header(ln: _Line, head: _Acc) -> bool:
+    """Short header fragments (``改进措施``, ``指标值``, ``(万元)``) under a header;
+    right below it (no blank line) also the last character or two of a word
+    wrapped in a narrow column (``施``)."""
+    if ln.anchor:
+        return False
+    adjacent = ln.number == max(head.lines) + 1
+    return all(
+        s.col in head.texts
+        and not _DIGIT_RE.search(s.text)
+        and (
+            (len(s.text) <= 10 and _HEADER_FRAGMENT_RE.search(s.text) is not None)
+            or (adjacent and len(s.text) <= 2 and not s.text.isascii())
+        )
+        for s in ln.segs
+    )
+
+
+def _is_centre(ln: _Line, key: set[int]) -> bool:
+    return _ROW_LABEL_RE.match(_key(ln.segs[0].text)) is not None or any(
+        s.col in key and _is_number(s.text) for s in ln.segs
+    )
+
+
+def _runs(band: list[_Line], key: set[int]) -> list[list[tuple[_Line, _Seg]]]:
+    """Per column, the vertical runs of text: pieces with no blank line between
+    them (lines of other columns may come between)."""
+    printed = {ln.number for ln in band}
+    by_col: dict[int, list[tuple[_Line, _Seg]]] = {}
+    for ln in band:
+        for s in ln.segs:
+            by_col.setdefault(s.col, []).append((ln, s))
+    runs: list[list[tuple[_Line, _Seg]]] = []
+    for col, items in by_col.items():
+        if col in key:
+            runs.extend([item] for item in items)
+            continue
+        run: list[tuple[_Line, _Seg]] = []
+        for item in items:
+            if run and any(n not in printed for n in range(run[-1][0].number + 1, item[0].number)):
+                runs.append(run)
+                run = []
+            run.append(item)
+        runs.append(run)
+    return runs
+
+
+def _centred(band: list[_Line], key: set[int]) -> bool:
+    """Whether cells are centred vertically in their rows (as ``pdftotext`` prints
+    a form whose cells are centred): some text run begins above the line with
+    its row's numbers. Top-aligned rows begin on that line."""
+    centres = {ln.number for ln in band if _is_centre(ln, key)}
+    if not centres:
+        return False
+    for run in _runs(band, key):
+        first = run[0][0].number
+        if first not in centres and any(ln.number in centres for ln, _ in run[1:]):
+            return True
+    return False
+
+
+def _assemble_centred(band: list[_Line], key: set[int]) -> list[Row]:
+    """Rows of a centred band: each line with numbers is a row; every other piece
+    of text joins the row whose numbers are nearest within its run (or, for a
+    run without numbers — a label centred over several rows — nearest to the
+    run's middle)."""
+    centres = [ln for ln in band if _is_centre(ln, key)]
+    numbers = [ln.number for ln in centres]
+    owner: dict[int, list[tuple[_Line, _Seg]]] = {n: [] for n in numbers}
+
+    def nearest(line: float, among: list[int]) -> int:
+        return min(among, key=lambda n: (abs(n - line), n))
+
+    for run in _runs(band, key):
+        inside = [ln.number for ln, _ in run if ln.number in owner]
+        for ln, s in run:
+            if inside:
+                target = nearest(ln.number, inside)
+            else:
+                middle = (run[0][0].number + run[-1][0].number) / 2
+                target = nearest(middle, numbers)
+            owner[target].append((ln, s))
+    out: list[Row] = []
+    pages = {ln.number: ln.page for ln in band}
+    for number in numbers:
+        pieces = sorted(owner[number], key=lambda p: (p[0].number, p[1].start))
+        acc = _Acc(number, pages[number], False, [number])
+        for line in sorted({ln.number for ln, _ in pieces}):
+            acc.add(_Line(line, pages[line], [s for ln, s in pieces if ln.number == line]))
+        out.append(acc.to_row())
+    return out
+
+
 def _starts_row(ln: _Line, acc: _Acc, headless: bool, key: set[int], labels: set[int]) -> bool:
     if ln.anchor or _ROW_LABEL_RE.match(_key(ln.segs[0].text)):
         return True
     if acc.anchor:
-        return not all(
-            len(s.text) <= 10
-            and not _DIGIT_RE.search(s.text)
-            and _HEADER_FRAGMENT_RE.search(s.text)
-            and s.col in acc.texts
-            for s in ln.segs
-        )
+        return not _continues_header(ln, acc)
     if headless and len(ln.segs) > 1:
         return True
     for s in ln.segs:
