@@ -405,8 +405,12 @@ def _overlaps_seg(a: _Seg, b: _Seg) -> bool:
     return b.start <= a.end and a.start <= b.end
 
 
-def _overlaps(col: _Col, seg: _Seg) -> bool:
-    return seg.start <= col.hi + 1 and col.lo <= seg.end + 1
+def _overlaps(col: _Col, seg: _Seg, slack: int = 1) -> bool:
+    return seg.start <= col.hi + slack and col.lo <= seg.end + slack
+
+
+def _bare_numbers(col: _Col) -> bool:
+    return col.header is None and all(_is_number(s.text) for s in col.segs)
 
 
 def _columns(band: list[_Line], anchor: _Line | None) -> list[_Col]:
@@ -418,8 +422,16 @@ def _columns(band: list[_Line], anchor: _Line | None) -> list[_Col]:
     others = [s for ln in band if ln is not anchor and len(ln.segs) > 1 for s in ln.segs]
     others.sort(key=lambda s: (s.end - s.start, s.start))
     loose = [s for ln in band if len(ln.segs) == 1 for s in ln.segs]
+    # ``2 严格按照时``: a number one space before text may be two cells run
+    # together; that is decided once the other segments have made the columns.
+    joined = [s for s in others if _NUMBER_THEN_TEXT_RE.match(s.text)]
     for s in others:
-        _place(cols, s, loose)
+        if s not in joined:
+            _place(cols, s, loose)
+    for s in joined:
+        for piece in _split_at_column(cols, s):
+            _place(cols, piece, loose)
+    _pair_numeric_columns(cols)
     _merge_numeric_orphans(cols)
     cols.sort(key=lambda c: (c.lo, c.hi))
     for i, c in enumerate(cols):
@@ -433,6 +445,12 @@ def _columns(band: list[_Line], anchor: _Line | None) -> list[_Col]:
 def _place(cols: list[_Col], s: _Seg, loose: list[_Seg]) -> None:
     """Put a segment into the column(s) it overlaps, or start a column."""
     hit = [c for c in cols if _overlaps(c, s)]
+    if len(hit) > 1 and not _is_number(s.text) and any(c.header for c in hit):
+        # Text under a header that also reaches a column of bare numbers beside
+        # it (scores printed close to a text column) leaves the numbers be.
+        hit = [c for c in hit if not _bare_numbers(c)]
+    elif len(hit) > 1 and _is_number(s.text) and any(_bare_numbers(c) for c in hit):
+        hit = [c for c in hit if _bare_numbers(c)]  # and a number joins the numbers
     if not hit:
         cols.append(_Col(s.start, s.end, {s.line}, [s]))
     elif _can_merge(hit, s.line):
@@ -447,6 +465,24 @@ def _place(cols: list[_Col], s: _Seg, loose: list[_Seg]) -> None:
         cols.append(_Col(s.start, s.end, {s.line}, [s]))
     else:
         loose.append(s)  # spans columns that must stay apart
+
+
+_NUMBER_THEN_TEXT_RE = re.compile(r"^(\d+(?:\.\d+)?%?) (\D.*)$")
+
+
+def _split_at_column(cols: list[_Col], s: _Seg) -> list[_Seg]:
+    """``2 严格按照时`` → ``2`` and ``严格按照时`` when the number stands in a
+    column of bare numbers that the text does not reach."""
+    m = _NUMBER_THEN_TEXT_RE.match(s.text)
+    if m is None:
+        return [s]
+    num, rest = m.group(1), m.group(2)
+    head = _Seg(s.start, s.start + len(num), num, s.line)
+    tail = _Seg(s.start + len(num) + 1, s.end, rest, s.line)
+    for c in cols:
+        if _bare_numbers(c) and _overlaps(c, head, 0) and not _overlaps(c, tail, 0):
+            return [head, tail]
+    return [s]
 
 
 def _can_merge(hit: list[_Col], line: int) -> bool:
@@ -465,6 +501,56 @@ def _absorb(into: _Col, other: _Col) -> None:
     into.header = into.header or other.header
 
 
+def _numeric_side(c: _Col) -> bool:
+    if c.header is not None:
+        return _NUMERIC_HEADER_RE.search(c.header) is not None
+    return _bare_numbers(c)
+
+
+def _pair_numeric_columns(cols: list[_Col]) -> None:
+    """Numbers under a row of numeric headers (分值 得分), paired in order.
+
+    Centred headers over right-aligned numbers can sit one column off (the
+    分值 numbers under 得分, the 得分 numbers beside it). Where a run of
+    neighbouring numeric columns holds as many clusters of numbers as it has
+    numeric headers, the n-th cluster belongs to the n-th header."""
+    cols.sort(key=lambda c: (c.lo, c.hi))
+    i = 0
+    while i < len(cols):
+        j = i
+        while j < len(cols) and _numeric_side(cols[j]):
+            j += 1
+        group = cols[i:j]
+        headers = [c for c in group if c.header is not None]
+        if len(headers) >= 2 and any(c.header is None for c in group):
+            data = sorted(
+                (s for c in group for s in c.segs if c.header is None or s is not c.segs[0]),
+                key=lambda s: s.start + s.end,
+            )
+            clusters: list[list[_Seg]] = []
+            for s in data:
+                if (
+                    clusters
+                    and (s.start + s.end) - (clusters[-1][-1].start + clusters[-1][-1].end) <= 6
+                ):
+                    clusters[-1].append(s)
+                else:
+                    clusters.append([s])
+            unique = all(len({s.line for s in cl}) == len(cl) for cl in clusters)
+            if len(clusters) == len(headers) and unique:
+                for h, cl in zip(headers, clusters, strict=True):
+                    head = h.segs[0]
+                    h.segs = [head, *cl]
+                    h.lines = {head.line, *(s.line for s in cl)}
+                    h.lo = min(head.start, *(s.start for s in cl))
+                    h.hi = max(head.end, *(s.end for s in cl))
+                for c in group:
+                    if c.header is None:
+                        cols.remove(c)
+                j = i + len(headers)
+        i = max(j, i + 1)
+
+
 def _merge_numeric_orphans(cols: list[_Col]) -> None:
     """Numbers aligned away from their header (right-aligned under a left-aligned
     header): an all-numeric column without a header joins the header column right
@@ -479,13 +565,20 @@ def _merge_numeric_orphans(cols: list[_Col]) -> None:
             i += 1
             continue
         best: _Col | None = None
-        best_gap = _ORPHAN_GAP + 1
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(cols):
+        best_rank = (True, _ORPHAN_GAP + 1)
+        for j in range(len(cols)):
+            if j != i:
                 c = cols[j]
-                gap = max(orphan.lo - c.hi, c.lo - orphan.hi)
-                if c.header is not None and c.lines.isdisjoint(orphan.lines) and gap < best_gap:
-                    best, best_gap = c, gap
+                gap = max(orphan.lo - c.hi, c.lo - orphan.hi, 0)
+                # A numeric header (分值, 得分 …) first, then the nearer one.
+                rank = (_NUMERIC_HEADER_RE.search(c.header or "") is None, gap)
+                if (
+                    c.header is not None
+                    and c.lines.isdisjoint(orphan.lines)
+                    and gap <= _ORPHAN_GAP
+                    and rank < best_rank
+                ):
+                    best, best_rank = c, rank
         if best is None:
             i += 1
             continue
@@ -610,9 +703,9 @@ def _centred(band: list[_Line], key: set[int]) -> bool:
 
 def _assemble_centred(band: list[_Line], key: set[int]) -> list[Row]:
     """Rows of a centred band: each line with numbers is a row; every other piece
-    of text joins the row whose numbers are nearest within its run (or, for a
-    run without numbers — a label centred over several rows — nearest to the
-    run's middle)."""
+    of text joins the row whose numbers are nearest among those printed within
+    its run's lines (or, for a run that spans no such line — a label centred
+    over several rows — the row nearest to the run's middle)."""
     centres = [ln for ln in band if _is_centre(ln, key)]
     numbers = [ln.number for ln in centres]
     owner: dict[int, list[tuple[_Line, _Seg]]] = {n: [] for n in numbers}
@@ -621,14 +714,11 @@ def _assemble_centred(band: list[_Line], key: set[int]) -> list[Row]:
         return min(among, key=lambda n: (abs(n - line), n))
 
     for run in _runs(band, key):
-        inside = [ln.number for ln, _ in run if ln.number in owner]
+        first, last = run[0][0].number, run[-1][0].number
+        inside = [n for n in numbers if first <= n <= last]
         for ln, s in run:
-            if inside:
-                target = nearest(ln.number, inside)
-            else:
-                middle = (run[0][0].number + run[-1][0].number) / 2
-                target = nearest(middle, numbers)
-            owner[target].append((ln, s))
+            where = ln.number if inside else (first + last) / 2
+            owner[nearest(where, inside or numbers)].append((ln, s))
     out: list[Row] = []
     pages = {ln.number: ln.page for ln in band}
     for number in numbers:
