@@ -144,3 +144,16 @@ def test_template_placeholders_points_suffix_and_aliases() -> None:
     assert t.indicators[-1].deviation == "部分患者反映候诊时间长"
     assert t.total is not None and (t.total.weight, t.total.score) == (100.0, 98.5)
     assert t.goals.achieved == "已为6家服务站配置设备"
+
+
+def test_first_row_repeated_on_a_new_page_does_not_start_a_table() -> None:
+    lines = SICHUAN_STYLE.split("\n")
+    at = lines.index("\t质量指标\t工程验收合格率\t=\t100\t%\t10\t100\t10\t")
+    repeated = [*lines[:at], "\f" + lines[1], *lines[at:]]
+    tables = jixiao.read_text("\n".join(repeated), "repeated.txt")
+    assert len(tables) == 1
+    assert len(tables[0].indicators) == 7
+    assert tables[0].total is not None and tables[0].total.score == 96.22
+    # A different project after the indicators is a new table, title or not.
+    other = [*lines[:at], "项目名称\t另一个项目", *lines[at:]]
+    assert len(jixiao.read_text("\n".join(other), "other.txt")) == 2

@@ -706,22 +706,35 @@ def _assemble_centred(band: list[_Line], key: set[int]) -> list[Row]:
     of text joins the row whose numbers are nearest among those printed within
     its run's lines (or, for a run that spans no such line — a label centred
     over several rows — the row nearest to the run's middle)."""
+    # A labelled line without numbers (``项目名称 …`` repeated on a new page) is a
+    # row of its own and takes nothing from its neighbours.
+    labelled = [
+        ln
+        for ln in band
+        if _ROW_LABEL_RE.match(_key(ln.segs[0].text))
+        and not any(s.col in key and _is_number(s.text) for s in ln.segs)
+    ]
+    band = [ln for ln in band if ln not in labelled]
     centres = [ln for ln in band if _is_centre(ln, key)]
     numbers = [ln.number for ln in centres]
     owner: dict[int, list[tuple[_Line, _Seg]]] = {n: [] for n in numbers}
+    for ln in labelled:
+        owner[ln.number] = [(ln, s) for s in ln.segs]
+    if not numbers:
+        numbers = [ln.number for ln in labelled]
 
     def nearest(line: float, among: list[int]) -> int:
         return min(among, key=lambda n: (abs(n - line), n))
 
-    for run in _runs(band, key):
+    for run in _runs(band, key) if centres else ():
         first, last = run[0][0].number, run[-1][0].number
         inside = [n for n in numbers if first <= n <= last]
         for ln, s in run:
             where = ln.number if inside else (first + last) / 2
             owner[nearest(where, inside or numbers)].append((ln, s))
     out: list[Row] = []
-    pages = {ln.number: ln.page for ln in band}
-    for number in numbers:
+    pages = {ln.number: ln.page for ln in (*band, *labelled)}
+    for number in sorted(owner):
         pieces = sorted(owner[number], key=lambda p: (p[0].number, p[1].start))
         acc = _Acc(number, pages[number], False, [number])
         for line in sorted({ln.number for ln, _ in pieces}):

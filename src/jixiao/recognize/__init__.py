@@ -26,6 +26,7 @@ def segments(rows: list[Row]) -> list[list[RowView]]:
     finished = False  # the current run has passed its indicator header or 总分
     titled = False
     totals = vocabulary().totals
+    names: dict[str, str] = {}  # the current table's project / unit name
     for row in rows:
         rv = view(row)
         if not rv.items:
@@ -34,12 +35,18 @@ def segments(rows: list[Row]) -> list[list[RowView]]:
         if _is_title(rv):
             if titled or finished:
                 segs.append([])
+                names = {}
             titled, finished = True, False
-        elif finished and header.is_field_row(rv):
-            fields = {f for f, _, _ in header.read_fields(rv)}
-            if fields & {"project", "unit_name"}:
+        elif header.is_field_row(rv):
+            found = {f: v for f, v, _ in header.read_fields(rv) if f in ("project", "unit_name")}
+            repeated = bool(found) and all(names.get(f) == v for f, v in found.items())
+            if finished and found and not repeated:
+                # A new table without a title; the same name again is the
+                # table's first row repeated on a new page.
                 segs.append([])
                 titled, finished = False, False
+                names = {}
+            names.update(found)
         elif rv.items[0].key in totals or header_fields(rv) is not None:
             finished = True
         segs[-1].append(rv)
