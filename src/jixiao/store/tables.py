@@ -11,7 +11,7 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -43,13 +43,23 @@ from jixiao.store.models import (
 # Permissions
 
 
-def can_view(user: User, table: StoredTable) -> bool:
+class Owned(Protocol):
+    """What the permissions look at: a stored table, or a row of one."""
+
+    @property
+    def owner_unit(self) -> str | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+def can_view(user: User, table: Owned) -> bool:
     if user.role in ("reviewer", "admin"):
         return True
     return bool(user.unit) and table.owner_unit == user.unit
 
 
-def can_edit(user: User, table: StoredTable) -> bool:
+def can_edit(user: User, table: Owned) -> bool:
     """May correct cells: 填报人 while a draft or returned, reviewers until approved."""
     if not can_view(user, table):
         return False
@@ -58,11 +68,11 @@ def can_edit(user: User, table: StoredTable) -> bool:
     return table.status != "approved"
 
 
-def can_review(user: User, table: StoredTable) -> bool:
+def can_review(user: User, table: Owned) -> bool:
     return user.role in ("reviewer", "admin") and table.status != "approved"
 
 
-def transitions_for(user: User, table: StoredTable) -> list[tuple[str, str]]:
+def transitions_for(user: User, table: Owned) -> list[tuple[str, str]]:
     """(target status, button label) the user may move the table to."""
     if not can_view(user, table):
         return []

@@ -26,11 +26,11 @@ from jixiao.web.deps import (
     BodyLimit,
     BodyTooLarge,
     CsrfError,
+    DBSession,
     LoginRequired,
     LoginThrottle,
     SecurityHeaders,
     csrf_protect,
-    get_db,
     new_csrf_token,
     settings_of,
 )
@@ -113,7 +113,7 @@ def _public_routes(app: FastAPI) -> None:
     @app.post("/login", include_in_schema=False, dependencies=[Depends(csrf_protect)])
     def login(
         request: Request,
-        db: Annotated[Session, Depends(get_db)],
+        db: Annotated[Session, DBSession],
         username: Annotated[str, Form(max_length=64)],
         password: Annotated[str, Form(max_length=200)],
         next: Annotated[str, Form(max_length=500)] = "/tables",

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from jixiao.store.auth import load_session
 from jixiao.store.errors import Forbidden
 from jixiao.store.models import User
+from jixiao.store.queries import session_user
 from jixiao.web.config import WebSettings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -43,16 +44,51 @@ def settings_of(request: Request) -> WebSettings:
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """A session per request. Async so that it costs no thread hop: creating a
-    session does no I/O, and closing one only returns its connection to the pool."""
+    session does no I/O, and closing one only returns its connection to the pool.
+
+    On PostgreSQL, reading requests (GET, HEAD) run without a transaction
+    (autocommit): that saves the BEGIN and ROLLBACK round trips, a third of a
+    page's database time. Each statement sees what was committed when it
+    started, as in the default READ COMMITTED transaction. (A GET that writes,
+    the session expiry moving forward, commits at once as before.) SQLite
+    starts no transaction for reading anyway.
+    """
     db: Session = request.app.state.sessions()
+    if request.method in SAFE_METHODS and request.app.state.engine.dialect.name == "postgresql":
+        db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     try:
         yield db
     finally:
         db.close()
 
 
-def require_user(request: Request, db: Annotated[Session, Depends(get_db)]) -> User:
+# Every route takes its session through this one dependency. "function": the
+# session closes (its connection back to the pool) when the route function
+# returns, not after the response is sent. max_concurrency: at most so many
+# requests of a process hold a session at once, the others wait for one
+# without blocking the event loop — the async routes check connections out
+# on the loop, where a pool run dry (30 connections) would otherwise stall it.
+MAX_SESSIONS = 25
+DBSession: Any = Depends(get_db, scope="function", max_concurrency=MAX_SESSIONS)
+
+
+async def require_user(request: Request, db: Annotated[Session, DBSession]) -> User:
+    """The logged-in user. Async (on the event loop, no thread hop): one indexed
+    lookup by primary key, cheaper than the hand-over to a worker thread.
+
+    Reading pages (GET) costs one plain query, and the user is a detached
+    object with its columns loaded; requests that change something, and a
+    session whose expiry is due to move forward, load it through the ORM.
+    """
     token = request.cookies.get(settings_of(request).session_cookie)
+    if token and request.method in SAFE_METHODS:
+        fast = session_user(db, token)
+        if fast is None:
+            raise LoginRequired()
+        if not fast.touch:
+            request.state.user = fast.user
+            request.state.csrf = fast.csrf_token
+            return fast.user
     sess = load_session(db, token) if token else None
     if sess is None:
         raise LoginRequired()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from jixiao import __version__
 from jixiao.store.auth import create_user, end_session, set_password, update_user
-from jixiao.store.domain import GRADES, ROLE_LABELS, STATUS_LABELS
+from jixiao.store.domain import ROLE_LABELS, STATUS_LABELS
 from jixiao.store.errors import NotFound
 from jixiao.store.ingest import ACCEPT, EXTENSIONS, IngestResult, ingest
 from jixiao.store.models import SourceFile, StoredTable, User
@@ -32,6 +32,7 @@ from jixiao.store.queries import (
     facets,
     history,
     list_tables,
+    load_detail,
 )
 from jixiao.store.tables import (
     correct_cell,
@@ -41,7 +42,7 @@ from jixiao.store.tables import (
     review_finding,
     set_status,
 )
-from jixiao.web.deps import csrf_protect, get_db, require_role, require_user, settings_of
+from jixiao.web.deps import DBSession, csrf_protect, require_role, require_user, settings_of
 from jixiao.web.schemas import (
     ChangeOut,
     DashboardOut,
@@ -60,7 +61,7 @@ from jixiao.web.views import build_detail
 
 router = APIRouter(dependencies=[Depends(require_user), Depends(csrf_protect)])
 
-DB = Annotated[Session, Depends(get_db)]
+DB = Annotated[Session, DBSession]
 CurrentUser = Annotated[User, Depends(require_user)]
 Admin = Annotated[User, require_role("admin")]
 
@@ -281,19 +282,19 @@ Params = Annotated[ListParams, Depends(list_params)]
 
 
 @router.get("/tables", summary="表格列表", response_class=HTMLResponse, openapi_extra=LIST_OPENAPI)
-def tables_page(request: Request, user: CurrentUser, db: DB, p: Params) -> HTMLResponse:
+async def tables_page(request: Request, user: CurrentUser, db: DB, p: Params) -> HTMLResponse:
     page = list_tables(db, user, p.filter, p.sort, p.order == "desc", p.page, p.per_page)
     ctx = {"page": page, "p": p, "q": p.query()}
     if is_htmx(request) and request.headers.get("hx-target") == "list":
         return render(request, "_tables_list.html", ctx)
-    ctx.update(facets=facets(db, user), grades=GRADES, statuses=STATUS_LABELS)
+    ctx.update(facets=facets(db, user))
     return render(request, "tables.html", ctx)
 
 
 @router.get(
     "/tables.json", summary="表格列表", response_model=TableListOut, openapi_extra=LIST_OPENAPI
 )
-def tables_json(user: CurrentUser, db: DB, p: Params) -> TableListOut:
+async def tables_json(user: CurrentUser, db: DB, p: Params) -> TableListOut:
     page = list_tables(db, user, p.filter, p.sort, p.order == "desc", p.page, p.per_page)
     return TableListOut.of(page, p.filter.active(), p.sort, p.order)
 
@@ -302,9 +303,10 @@ def tables_json(user: CurrentUser, db: DB, p: Params) -> TableListOut:
 # Table detail
 
 
-def _detail_out(db: Session, st: StoredTable, user: User) -> TableDetailOut:
+def _detail_out(db: Session, user: User, table_id: int) -> TableDetailOut:
     from jixiao.models import Table
 
+    st = load_detail(db, user, table_id, original=True)
     view = build_detail(st, user)
     sf = st.file
     return TableDetailOut(
@@ -339,25 +341,27 @@ def _detail_out(db: Session, st: StoredTable, user: User) -> TableDetailOut:
     )
 
 
-def _detail_ctx(db: Session, st: StoredTable, user: User) -> dict[str, Any]:
+def _detail_ctx(db: Session, user: User, table_id: int) -> dict[str, Any]:
+    """What the page of a table shows, read as plain rows (``NotFound`` as for get_table)."""
+    st = load_detail(db, user, table_id)
     return {"v": build_detail(st, user), "history": history(db, st.id)}
 
 
 @router.get("/tables/{table_id}.json", summary="表格详情", response_model=TableDetailOut)
-def table_json(table_id: int, user: CurrentUser, db: DB) -> TableDetailOut:
-    return _detail_out(db, get_table(db, user, table_id, full=True), user)
+async def table_json(table_id: int, user: CurrentUser, db: DB) -> TableDetailOut:
+    return _detail_out(db, user, table_id)
 
 
 @router.get("/tables/{table_id}", summary="表格详情", response_class=HTMLResponse)
-def table_page(request: Request, table_id: int, user: CurrentUser, db: DB) -> HTMLResponse:
-    st = get_table(db, user, table_id, full=True)
-    return render(request, "detail.html", _detail_ctx(db, st, user))
+async def table_page(request: Request, table_id: int, user: CurrentUser, db: DB) -> HTMLResponse:
+    return render(request, "detail.html", _detail_ctx(db, user, table_id))
 
 
 @router.get("/tables/{table_id}/fragment", include_in_schema=False)
-def table_fragment(request: Request, table_id: int, user: CurrentUser, db: DB) -> HTMLResponse:
-    st = get_table(db, user, table_id, full=True)
-    return render(request, "_detail.html", _detail_ctx(db, st, user))
+async def table_fragment(
+    request: Request, table_id: int, user: CurrentUser, db: DB
+) -> HTMLResponse:
+    return render(request, "_detail.html", _detail_ctx(db, user, table_id))
 
 
 @router.get("/tables/{table_id}/edit", include_in_schema=False)
@@ -423,7 +427,7 @@ def correct(
     st = _correct(db, user, table_id, field, value, version, note)
     if not is_htmx(request):
         return see_other(f"/tables/{st.id}")
-    ctx = _detail_ctx(db, st, user)
+    ctx = _detail_ctx(db, user, st.id)
     ctx["flash"] = f"已更正「{field_label(field, st.record)}」，已重新计分和审核"
     return render(request, "_detail.html", ctx)
 
@@ -439,7 +443,7 @@ def correct_json(
     note: NoteForm = "",
 ) -> TableDetailOut:
     st = _correct(db, user, table_id, field, value, version, note)
-    return _detail_out(db, st, user)
+    return _detail_out(db, user, st.id)
 
 
 ActionForm = Annotated[str, Form(pattern="^(confirm|dismiss|reopen)$")]
@@ -485,10 +489,8 @@ def review(
     db.commit()
     if not is_htmx(request):
         return see_other(f"/tables/{table_id}#finding-{finding_id}")
-    st = get_table(db, user, table_id)
-    db.refresh(st)
-    view = build_detail(st, user)
-    finding = next(f for f in st.findings if f.id == finding_id)
+    view = build_detail(load_detail(db, user, table_id), user)
+    finding = next(f for f in view.st.findings if f.id == finding_id)
     return render(request, "_finding_response.html", {"v": view, "f": finding})
 
 
@@ -509,19 +511,12 @@ def change_status(
     db.commit()
     if not is_htmx(request):
         return see_other(f"/tables/{st.id}")
-    if not get_table_or_none(db, user, st.id):
+    try:
+        ctx = _detail_ctx(db, user, st.id)
+    except NotFound:  # no longer visible to the user
         return Response(headers={"HX-Redirect": "/tables"})
-    db.refresh(st)
-    ctx = _detail_ctx(db, st, user)
     ctx["flash"] = f"状态已改为「{STATUS_LABELS[st.status]}」"
     return render(request, "_detail.html", ctx)
-
-
-def get_table_or_none(db: Session, user: User, table_id: int) -> StoredTable | None:
-    try:
-        return get_table(db, user, table_id)
-    except NotFound:
-        return None
 
 
 @router.post("/tables/{table_id}/status.json", summary="状态流转", response_model=TableDetailOut)
@@ -535,8 +530,7 @@ def change_status_json(
 ) -> TableDetailOut:
     st = set_status(db, user, table_id, to, version, note)
     db.commit()
-    db.refresh(st)
-    return _detail_out(db, st, user)
+    return _detail_out(db, user, st.id)
 
 
 # ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from jixiao.store.domain import FINDING_STATES, STATUS_LABELS
 from jixiao.store.ingest import IngestResult
 from jixiao.store.models import StoredFinding, User
-from jixiao.store.queries import Change, Page, TableSummary
+from jixiao.store.queries import Change, FindingRow, Page, TableSummary
 
 
 class HealthOut(BaseModel):
@@ -137,7 +137,7 @@ class FindingOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, f: StoredFinding) -> FindingOut:
+    def of(cls, f: StoredFinding | FindingRow) -> FindingOut:
         return cls(
             id=f.id,
             code=f.code,

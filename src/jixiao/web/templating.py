@@ -2,66 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from datetime import datetime
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from jixiao import __version__
-from jixiao.store.auth import aware
 from jixiao.store.domain import (
     FINDING_STATES,
     FORM_LABELS,
+    GRADES,
     ROLE_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
 )
-from jixiao.store.queries import Page, TableSummary
-from jixiao.store.tables import field_label
-from jixiao.web.views import CellView, DetailView
+from jixiao.store.queries import Facets, Page, TableFilter, TableSummary
+from jixiao.web.detail_page import detail_html, finding_html, summary_html
+from jixiao.web.format import change_field, esc, local_time, money, num, pct, query
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 HTMX = "htmx-2.0.11.min.js"
 CHARTJS = "chart-4.6.1.umd.min.js"
-
-
-def money(x: Any) -> str:
-    """``12,814,895.16``; up to 4 decimals; ``—`` for none."""
-    if x is None or x == "":
-        return "—"
-    v = float(x)
-    if v == int(v):
-        return f"{int(v):,}"
-    return f"{v:,.4f}".rstrip("0").rstrip(".")
-
-
-def num(x: Any, decimals: int = 2) -> str:
-    if x is None or x == "":
-        return "—"
-    v = round(float(x), decimals)
-    if v == int(v):
-        return str(int(v))
-    return f"{v:.{decimals}f}".rstrip("0").rstrip(".")
-
-
-def pct(x: Any) -> str:
-    return "—" if x is None else f"{float(x):.2f}%"
-
-
-LOCAL_TZ = datetime.now().astimezone().tzinfo  # the server's zone, looked up once
-
-
-def local_time(x: datetime | None, seconds: bool = False) -> str:
-    if x is None:
-        return "—"
-    return (
-        aware(x).astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-    )
 
 
 def to_json(x: Any) -> Markup:
@@ -73,61 +39,6 @@ def to_json(x: Any) -> Markup:
 def static_url(name: str) -> str:
     """Own assets carry the package version; vendored ones have it in their file name."""
     return f"/static/{name}?v={__version__}"
-
-
-def query(base: dict[str, Any], **changes: Any) -> str:
-    """A query string: ``base`` with ``changes`` (None removes a key)."""
-    merged = {k: v for k, v in {**base, **changes}.items() if v not in (None, "")}
-    return "?" + urlencode(merged) if merged else ""
-
-
-def change_field(field: str | None, record: dict[str, Any] | None = None) -> str:
-    """A change-log field in words: ``年度资金总额·全年执行数``, ``发现：vague-target``."""
-    if not field:
-        return ""
-    if field.startswith("finding:"):
-        return "发现 " + field.split(":", 1)[1]
-    if field == "recomputed_total":
-        return "重算总分"
-    if field == "status":
-        return "状态"
-    return field_label(field, record)
-
-
-def show(c: CellView) -> Markup:
-    """A cell's value as printed: money with separators, numbers trimmed, ``—`` when empty."""
-    v = c.value
-    if v is None or v == "":
-        return Markup('<span class="muted">—</span>')
-    if c.kind == "money":
-        return Markup(escape(money(v)))
-    if c.kind == "number":
-        return Markup(escape(num(v)))
-    if c.kind == "percent":
-        return Markup(escape(num(v)) + "%")
-    return escape(str(v))
-
-
-def cell_html(v: DetailView, c: CellView, cls: str = "") -> Markup:
-    """One editable cell of the form (built in Python: pages have hundreds of them)."""
-    classes = f"cell k-{c.kind}{' corrected' if c.corrected else ''}{' ' + cls if cls else ''}"
-    title = ""
-    if c.corrected:
-        before = "（空）" if c.original is None else str(c.original)
-        title = f' title="已更正；原值：{escape(before)}"'
-    edit = ""
-    if v.can_edit:
-        # Field paths are ASCII ([a-z_.0-9]) but for level1_weights.<name>.
-        field = c.field if c.field.isascii() and c.field.isprintable() else quote(c.field)
-        edit = (
-            f'<button class="edit" type="button" title="更正" aria-label="更正" '
-            f'hx-get="/tables/{v.st.id}/edit?field={escape(field)}&amp;version={v.st.version}" '
-            f'hx-target="closest td" hx-swap="innerHTML">✎</button>'
-        )
-    return Markup(
-        f'<td class="{classes}" data-field="{escape(c.field)}"{title}>'
-        f'<span class="val">{show(c)}</span>{edit}</td>'
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -154,7 +65,18 @@ def _link(q: dict[str, Any], text: str, **changes: Any) -> str:
     return f'<a href="{url}" hx-get="{url}">{text}</a>'
 
 
+QueryKey = tuple[tuple[str, Any], ...]
+
+
 def list_head_html(q: dict[str, Any], sort: str, order: str) -> Markup:
+    return _list_head(tuple(q.items()), sort, order)
+
+
+@functools.lru_cache(maxsize=1024)
+def _list_head(qkey: QueryKey, sort: str, order: str) -> Markup:
+    # Cached: the same few sorts and filters come again and again, and the
+    # links (urlencode) cost more than the rows.
+    q = dict(qkey)
     cells = []
     for key, label in LIST_COLUMNS:
         is_sorted = sort == key
@@ -170,48 +92,86 @@ def _pill(n: int, sev: str, title: str) -> str:
     return f'<span class="pill sev-{sev}" title="{title}">{n}</span>' if n else ""
 
 
+# Row HTML by the row's values: the same rows are listed again and again. Keyed
+# by every value shown, so a changed table simply makes a new entry.
+_ROWS: dict[tuple[Any, ...], str] = {}
+MAX_CACHED_ROWS = 20_000
+
+
 def list_rows_html(items: list[TableSummary]) -> Markup:
     rows = []
     for t in items:
-        name = escape(t.project or t.unit_name or "（未命名）")
-        differs = (
-            t.printed_total is not None
-            and t.recomputed_total is not None
-            and abs(t.printed_total - t.recomputed_total) > 0.005
+        key = (
+            t.id,
+            t.form,
+            t.year,
+            t.project,
+            t.unit_name,
+            t.owner_unit,
+            t.status,
+            t.printed_total,
+            t.recomputed_total,
+            t.recomputed_grade,
+            t.n_error,
+            t.n_warning,
+            t.n_info,
+            t.n_open,
+            t.updated_at,
         )
-        grade = (
-            f'<span class="grade grade-{t.recomputed_grade}">{t.recomputed_grade}</span>'
-            if t.recomputed_grade
-            else '<span class="muted">—</span>'
-        )
-        findings = (
-            _pill(t.n_error, "error", "错误")
-            + _pill(t.n_warning, "warning", "警告")
-            + _pill(t.n_info, "info", "提示")
-        ) or '<span class="muted">无</span>'
-        open_ = f"<b>{t.n_open}</b>" if t.n_open else '<span class="muted">0</span>'
-        rows.append(
-            f'<tr><td class="num muted">{t.id}</td>'
-            f'<td class="name"><a href="/tables/{t.id}">{name}</a>'
-            f'<div class="sub">{FORM_LABELS.get(t.form, t.form)}</div></td>'
-            f'<td class="unit">{escape(t.owner_unit or "—")}</td>'
-            f'<td class="num">{t.year or "—"}</td>'
-            f'<td class="num">{num(t.printed_total)}</td>'
-            f'<td class="num{" differs" if differs else ""}">{num(t.recomputed_total)}</td>'
-            f"<td>{grade}</td>"
-            f'<td><span class="badge status-{t.status}">{STATUS_LABELS.get(t.status, t.status)}'
-            f"</span></td>"
-            f'<td class="counts">{findings}</td>'
-            f'<td class="num">{open_}</td>'
-            f'<td class="muted nowrap">{local_time(t.updated_at)}</td></tr>'
-        )
+        html = _ROWS.get(key)
+        if html is None:
+            html = _list_row(t)
+            if len(_ROWS) >= MAX_CACHED_ROWS:
+                _ROWS.clear()
+            _ROWS[key] = html
+        rows.append(html)
     return Markup("".join(rows))
+
+
+def _list_row(t: TableSummary) -> str:
+    name = esc(t.project or t.unit_name or "（未命名）")
+    differs = (
+        t.printed_total is not None
+        and t.recomputed_total is not None
+        and abs(t.printed_total - t.recomputed_total) > 0.005
+    )
+    grade = (
+        f'<span class="grade grade-{t.recomputed_grade}">{t.recomputed_grade}</span>'
+        if t.recomputed_grade
+        else '<span class="muted">—</span>'
+    )
+    findings = (
+        _pill(t.n_error, "error", "错误")
+        + _pill(t.n_warning, "warning", "警告")
+        + _pill(t.n_info, "info", "提示")
+    ) or '<span class="muted">无</span>'
+    open_ = f"<b>{t.n_open}</b>" if t.n_open else '<span class="muted">0</span>'
+    return (
+        f'<tr><td class="num muted">{t.id}</td>'
+        f'<td class="name"><a href="/tables/{t.id}">{name}</a>'
+        f'<div class="sub">{FORM_LABELS.get(t.form, t.form)}</div></td>'
+        f'<td class="unit">{esc(t.owner_unit or "—")}</td>'
+        f'<td class="num">{t.year or "—"}</td>'
+        f'<td class="num">{num(t.printed_total)}</td>'
+        f'<td class="num{" differs" if differs else ""}">{num(t.recomputed_total)}</td>'
+        f"<td>{grade}</td>"
+        f'<td><span class="badge status-{t.status}">{STATUS_LABELS.get(t.status, t.status)}'
+        f"</span></td>"
+        f'<td class="counts">{findings}</td>'
+        f'<td class="num">{open_}</td>'
+        f'<td class="muted nowrap">{local_time(t.updated_at)}</td></tr>'
+    )
 
 
 def pager_html(q: dict[str, Any], page: Page) -> Markup:
     if page.pages <= 1:
         return Markup("")
-    n, last = page.page, page.pages
+    return _pager(tuple(q.items()), page.page, page.pages)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pager(qkey: QueryKey, n: int, last: int) -> Markup:
+    q = dict(qkey)
     lo, hi = max(1, n - 3), min(last, n + 3)
     parts = []
     if n > 1:
@@ -231,6 +191,59 @@ def pager_html(q: dict[str, Any], page: Page) -> Markup:
     return Markup('<nav class="pager" aria-label="分页">' + "".join(parts) + "</nav>")
 
 
+SEVERITY_CHOICES = (
+    ("error", "有错误"),
+    ("warning", "有警告"),
+    ("info", "有提示"),
+    ("open", "有待处理"),
+    ("none", "无发现"),
+)
+
+
+def _options(choices: Iterable[tuple[Any, str]], current: Any) -> str:
+    return "".join(
+        f'<option value="{esc(value)}"{" selected" if value == current else ""}>'
+        f"{esc(label)}</option>"
+        for value, label in choices
+    )
+
+
+def filter_selects_html(f: TableFilter, facets: Facets) -> Markup:
+    """The filter menus of the tables list (units and years from the data)."""
+    return _filter_selects(
+        tuple(facets.units), tuple(facets.years), f.unit, f.year, f.form, f.grade, f.status,
+        f.severity,
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def _filter_selects(
+    units: tuple[str, ...],
+    years: tuple[int, ...],
+    unit: str | None,
+    year: int | None,
+    form: str | None,
+    grade: str | None,
+    status: str | None,
+    severity: str | None,
+) -> Markup:
+    menus = (
+        ("unit", "单位", "全部单位", [(u, u) for u in units], unit),
+        ("year", "年度", "全部年度", [(y, str(y)) for y in years], year),
+        ("form", "表类型", "全部表类型", FORM_LABELS.items(), form),
+        ("grade", "等级", "全部等级", [*((g, g) for g in GRADES), ("none", "未评分")], grade),
+        ("status", "状态", "全部状态", STATUS_LABELS.items(), status),
+        ("severity", "发现", "全部发现", SEVERITY_CHOICES, severity),
+    )
+    return Markup(
+        "".join(
+            f'<select name="{name}" aria-label="{label}"><option value="">{all_}</option>'
+            f"{_options(choices, current)}</select>"
+            for name, label, all_, choices, current in menus
+        )
+    )
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
@@ -243,11 +256,13 @@ def make_templates() -> Jinja2Templates:
         FINDING_STATES=FINDING_STATES,
         static=static_url,
         change_field=change_field,
-        cell=cell_html,
+        detail=detail_html,
+        finding=finding_html,
+        summary=summary_html,
         list_head=list_head_html,
         list_rows=list_rows_html,
+        filter_selects=filter_selects_html,
         pager=pager_html,
-        show=show,
         query=query,
         HTMX=HTMX,
         CHARTJS=CHARTJS,

@@ -11,7 +11,8 @@ from typing import Any
 
 from jixiao.models import Table
 from jixiao.scoring import TableScore
-from jixiao.store.models import StoredFinding, StoredTable, User
+from jixiao.store.models import User
+from jixiao.store.queries import FindingRow, TableDetail
 from jixiao.store.tables import (
     can_edit,
     can_review,
@@ -51,7 +52,7 @@ class FundView:
     is_execution: bool = False
     reason: str = ""
     source: str = ""
-    findings: list[StoredFinding] = field(default_factory=list)
+    findings: list[FindingRow] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -69,12 +70,12 @@ class IndicatorView:
     differs: bool = False
     reason: str = ""
     source: str = ""
-    findings: list[StoredFinding] = field(default_factory=list)
+    findings: list[FindingRow] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class DetailView:
-    st: StoredTable
+    st: TableDetail
     table: Table
     score: TableScore
     funds: list[FundView]
@@ -85,16 +86,16 @@ class DetailView:
     goals: list[CellView]
     total: dict[str, CellView]
     level1_weights: list[tuple[str, CellView]]
-    findings_by_row: dict[str, list[StoredFinding]]
-    findings: list[StoredFinding]
-    resolved: list[StoredFinding]
+    findings_by_row: dict[str, list[FindingRow]]
+    findings: list[FindingRow]
+    resolved: list[FindingRow]
     corrections: list[str]
     can_edit: bool
     can_review: bool
     transitions: list[tuple[str, str]]
     total_differs: bool
 
-    def row_findings(self, key: str) -> list[StoredFinding]:
+    def row_findings(self, key: str) -> list[FindingRow]:
         return self.findings_by_row.get(key, [])
 
 
@@ -167,9 +168,9 @@ def _close(a: float | None, b: float | None, tol: float = 0.005) -> bool:
     return abs(a - b) <= tol
 
 
-def build_detail(st: StoredTable, user: User) -> DetailView:
+def build_detail(st: TableDetail, user: User) -> DetailView:
     record = st.record
-    # The original is loaded only for a corrected table.
+    # The original is read only for a corrected table.
     original = st.original if st.n_corrected else record
     table = Table.model_validate(record)
     score = TableScore.model_validate(st.score)
@@ -196,7 +197,7 @@ def build_detail(st: StoredTable, user: User) -> DetailView:
 
     active = [f for f in st.findings if f.active]
     active.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.id))
-    by_row: dict[str, list[StoredFinding]] = {}
+    by_row: dict[str, list[FindingRow]] = {}
     for f in active:
         by_row.setdefault(f.row_key, []).append(f)
 
