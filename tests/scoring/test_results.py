@@ -18,6 +18,7 @@ from jixiao.scoring.results import IndicatorScore, TableScore, trusted
 def assert_exact_model(m: BaseModel) -> None:
     """Every field present, nothing extra, and equal to its validated dump."""
     assert set(m.__dict__) == set(type(m).model_fields), type(m).__name__
+    assert m.model_fields_set <= set(type(m).model_fields)
     for value in m.__dict__.values():
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, BaseModel):
@@ -46,6 +47,16 @@ def test_rows_do_not_share_mutable_state() -> None:
     a.indicators[0].flags.append("mutated")
     assert "mutated" not in b.indicators[0].flags
     assert "mutated" not in score(table).indicators[0].flags
+
+
+def test_assigning_a_field_leaves_other_results_alone() -> None:
+    table = next(t for t in gold_tables() if t.form == "project_self_evaluation")
+    a, b = score(table), score(table)
+    a.indicators[0].score = 0.0
+    a.indicators[1].reason = "changed"
+    assert b.indicators[0].score != 0.0 or score(table).indicators[0].score == 0.0
+    assert b.indicators[1].reason != "changed"
+    assert b.indicators[0].model_fields_set == set(IndicatorScore.model_fields)
 
 
 def test_a_missing_field_is_caught_by_the_check() -> None:

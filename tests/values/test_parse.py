@@ -309,3 +309,19 @@ def test_the_plain_shortcut_takes_the_common_shapes() -> None:
         assert _plain(text) is not None, text
     for text in ("2023(年)", "1(个工作日)", "3(天)", "完成127项"):
         assert _plain(text) is None, text
+
+
+def test_direction_copy_keeps_every_other_field() -> None:
+    from dataclasses import fields, replace
+
+    from jixiao.values.model import Value
+    from jixiao.values.parse import _with_direction
+
+    part = Value(text="3人", kind="quantity", number=3.0, unit="人")
+    v = Value(
+        text="t", kind="quantity", op="≥", number=1.0, upper=2.0, unit="%", label="l",
+        basis="同比", trend="up", words=("w",), claim="achieved", direction="higher",
+        parts=(part,), note="n", flags=("f",),
+    )  # fmt: skip
+    assert all(getattr(v, f.name) is not None for f in fields(Value))
+    assert _with_direction(v, "lower") == replace(v, direction="lower")

@@ -25,7 +25,14 @@ from jixiao.scoring.results import (
     TableScore,
     trusted,
 )
-from jixiao.scoring.rules import QuantitativeRules, Rounding, RuleSet, Variant, load_rules
+from jixiao.scoring.rules import (
+    ExecutionRules,
+    QuantitativeRules,
+    Rounding,
+    RuleSet,
+    Variant,
+    load_rules,
+)
 from jixiao.values import Value, direction_from_name, normalize, parse_value
 from jixiao.values.parse import clear_caches as clear_value_caches
 from jixiao.values.vocab import MONEY_SCALE
@@ -96,8 +103,8 @@ class _Ind:
     sensitive: bool = False
     target: Value | None = None
     actual: Value | None = None
-    # The row's result fields that depend only on this result (filled once, then shared).
-    fields: dict[str, Any] | None = None
+    # The kinds of target and actual and the direction (filled once, then shared).
+    fields: tuple[Any, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -152,20 +159,24 @@ def _execution_row(form: str, funds: list[Fund]) -> Fund | None:
 
 
 def _execution_score(
-    rate: float, weight: float, rules: RuleSet
-) -> tuple[float, str]:  # (score, how)
+    rate: float, weight: float, rules: RuleSet, explain: bool = True
+) -> tuple[float, str]:  # (score, how; "" unless explaining)
     ex = rules.execution
     if ex.mode == "bands" and ex.bands:
         pct = rate * 100
-        for min_rate, fraction in sorted(ex.bands, key=lambda b: b[0], reverse=True):
+        for min_rate, fraction in ex.bands:  # highest first
             if pct >= min_rate - _EPS:
                 s = min(round_to(fraction * weight, ex.decimals, ex.rounding), weight)
+                if not explain:
+                    return s, ""
                 return s, f"执行率 ≥ {_f(min_rate)}% 档，得 {_f(fraction * 100)}% × {_f(weight)}"
         return 0.0, "执行率低于最低档，得 0 分"
-    r = min(rate, 1.0) if ex.cap else rate
+    r = 1.0 if ex.cap and rate > 1.0 else rate
     s = round_to(r * weight, ex.decimals, ex.rounding)
-    if ex.cap:
-        s = min(s, weight)
+    if ex.cap and s > weight:
+        s = weight
+    if not explain:
+        return s, ""
     capped = "（超过 100% 按 100% 计）" if ex.cap and rate > 1.0 + _EPS else ""
     return s, f"{_f(round(r * 100, 4))}% × {_f(weight)}{capped}"
 
@@ -177,19 +188,50 @@ def _execution(table: Table, rules: RuleSet, explain: bool) -> _Exec | None:
 def _execution_of(form: str, funds: list[Fund], rules: RuleSet, explain: bool) -> _Exec | None:
     if form not in ("project_self_evaluation", "department_self_evaluation"):
         return None
-    row = _execution_row(form, funds)
+    return _execution_from(form, _execution_row(form, funds), rules, explain)
+
+
+def _base(row: Fund, ex: ExecutionRules) -> tuple[float | None, str]:
+    """The amount 执行数 is divided by, and its name."""
+    if ex.basis == "budget":
+        if row.budget is None and row.initial_budget is not None:
+            return row.initial_budget, "年初预算数"
+        return row.budget, "全年预算数"
+    return row.initial_budget, "年初预算数"
+
+
+def _execution_weight(form: str, row: Fund, ex: ExecutionRules) -> float | None:
+    if row.weight is None and form == "project_self_evaluation":
+        return ex.default_weight
+    return row.weight
+
+
+def _execution_value(form: str, row: Fund | None, rules: RuleSet) -> float | None:
+    """The score ``_execution_from`` gives, without its reason and flags (for variants)."""
     if row is None:
         return None
     ex = rules.execution
-    weight = row.weight
-    if weight is None and form == "project_self_evaluation":
-        weight = ex.default_weight
+    weight = _execution_weight(form, row, ex)
+    base, _ = _base(row, ex)
+    executed = row.executed
+    if executed is None or base is None:
+        return None
+    if base <= 0 or not math.isfinite(executed / base):
+        return 0.0 if executed == 0 and weight is not None else None
+    if weight is None:
+        return None
+    return _execution_score(executed / base, weight, rules, False)[0]
+
+
+def _execution_from(form: str, row: Fund | None, rules: RuleSet, explain: bool) -> _Exec | None:
+    """执行率 of the money row ``row`` (from ``_execution_row``) under ``rules``."""
+    if row is None:
+        return None
+    ex = rules.execution
+    weight = _execution_weight(form, row, ex)
     flags: list[str] = []
-    basis_label = "全年预算数" if ex.basis == "budget" else "年初预算数"
-    base = row.budget if ex.basis == "budget" else row.initial_budget
-    if ex.basis == "budget" and base is None and row.initial_budget is not None:
-        base = row.initial_budget
-        basis_label = "年初预算数"
+    base, basis_label = _base(row, ex)
+    if ex.basis == "budget" and row.budget is None and base is not None:
         flags.append("no_budget_used_initial")
     rate: float | None = None
     score: float | None = None
@@ -214,7 +256,7 @@ def _execution_of(form: str, funds: list[Fund], rules: RuleSet, explain: bool) -
                     f"{_s(rate * 100)}%；本表执行率不单独计分"
                 )
         else:
-            score, how = _execution_score(rate, weight, rules)
+            score, how = _execution_score(rate, weight, rules, explain)
             if explain:
                 reason = (
                     f"执行率 = 执行数 {row.executed:,.2f} / {basis_label} {base:,.2f} = "
@@ -314,22 +356,25 @@ def _compare(t: Value, a: Value, w: float, q: QuantitativeRules, explain: bool) 
         if x_hi <= y_hi + _EPS:
             why = f"实际值 {as_} 未超过目标 {ts}（越低越好）" if explain else ""
             return _Cmp(w, True, why, flags)
+        why = ""
         if q.reverse == "percentage_points" and pct:
-            lost = (x_hi - y_hi) * q.points_per_percent
-            s = max(0.0, w - lost)
-            why = (
-                f"实际值 {as_} 高于目标 {ts} {_f(x_hi - y_hi)} 个百分点（越低越好），"
-                f"每个百分点扣 {_f(q.points_per_percent)} 分"
-            )
+            s = max(0.0, w - (x_hi - y_hi) * q.points_per_percent)
+            if explain:
+                why = (
+                    f"实际值 {as_} 高于目标 {ts} {_f(x_hi - y_hi)} 个百分点（越低越好），"
+                    f"每个百分点扣 {_f(q.points_per_percent)} 分"
+                )
         elif q.reverse == "linear":
             s = (1 - (x_hi - y_hi) / y_hi) * w if y_hi > 0 else 0.0
             s = min(max(s, 0.0), w)
-            why = f"实际值 {as_} 高于目标 {ts}（越低越好），按线性规则 (1 − ({_f(x_hi)} − {_f(y_hi)}) / {_f(y_hi)}) × {_f(w)}"
+            if explain:
+                why = f"实际值 {as_} 高于目标 {ts}（越低越好），按线性规则 (1 − ({_f(x_hi)} − {_f(y_hi)}) / {_f(y_hi)}) × {_f(w)}"
         else:
             s = y_hi / x_hi * w if x_hi > 0 else 0.0
             s = min(max(s, 0.0), w)
-            why = f"实际值 {as_} 高于目标 {ts}（越低越好），按 目标/实际 {_f(y_hi)}/{_f(x_hi)} × {_f(w)}"
-        return _Cmp(s, False, why if explain else "", flags)
+            if explain:
+                why = f"实际值 {as_} 高于目标 {ts}（越低越好），按 目标/实际 {_f(y_hi)}/{_f(x_hi)} × {_f(w)}"
+        return _Cmp(s, False, why, flags)
     # higher-is-better, or exact (treated as "at least", exceeding noted)
     if x >= y - _EPS:
         if direction == "exact" and t.upper is not None and x_hi > t.upper + _EPS:
@@ -342,18 +387,51 @@ def _compare(t: Value, a: Value, w: float, q: QuantitativeRules, explain: bool) 
             if "exceeded_far" in flags:
                 why += f"（实际为目标的 {_f(round(x / y, 2))} 倍，目标可能偏低，需说明）"
         return _Cmp(w, True, why, flags)
+    why = ""
     if q.positive == "percentage_points" and pct:
-        lost = (y - x) * q.points_per_percent
-        s = max(0.0, w - lost)
-        why = (
-            f"实际值 {as_} 低于目标 {ts} {_f(y - x)} 个百分点，"
-            f"每个百分点扣 {_f(q.points_per_percent)} 分"
-        )
+        s = max(0.0, w - (y - x) * q.points_per_percent)
+        if explain:
+            why = (
+                f"实际值 {as_} 低于目标 {ts} {_f(y - x)} 个百分点，"
+                f"每个百分点扣 {_f(q.points_per_percent)} 分"
+            )
     else:
         s = x / y * w if y > 0 else 0.0
         s = min(max(s, 0.0), w)
-        why = f"实际值 {as_} 低于目标 {ts}，按比例 {_f(x)}/{_f(y)} × {_f(w)}"
-    return _Cmp(s, False, why if explain else "", flags)
+        if explain:
+            why = f"实际值 {as_} 低于目标 {ts}，按比例 {_f(x)}/{_f(y)} × {_f(w)}"
+    return _Cmp(s, False, why, flags)
+
+
+def _comparisons(
+    tq: list[Value], aq: list[Value], w: float, q: QuantitativeRules, explain: bool
+) -> list[_Cmp]:
+    """The actual's numbers against the target's: one pair, or every pair (none if any fails)."""
+    results: list[_Cmp] = []
+    if len(aq) == 1:
+        for tp in tq:
+            c = _compare(tp, aq[0], w, q, explain)
+            if c is not None:
+                return [c]
+        return results
+    pairs = [(tq[0], ap) for ap in aq] if len(tq) == 1 else list(zip(tq, aq, strict=False))
+    for tp, ap in pairs:
+        c = _compare(tp, ap, w, q, explain)
+        if c is None:
+            return []
+        results.append(c)
+    return results
+
+
+def _missed_raw(r: _Ind, w: float, q: QuantitativeRules) -> _Cmp | None:
+    """The unrounded worst comparison of a sensitive row (a missed numeric target) under ``q``."""
+    t, a = r.target, r.actual
+    if t is None or a is None:
+        return None
+    results = _comparisons(_numeric_parts(t), _numeric_parts(a), w, q, False)
+    if not results:
+        return None
+    return results[0] if len(results) == 1 else min(results, key=lambda c: c.score)
 
 
 def _quantitative(
@@ -369,27 +447,7 @@ def _quantitative(
                 low=w, high=w,
             )  # fmt: skip
         return None
-    results: list[_Cmp] = []
-    if len(aq) == 1:
-        for tp in tq:
-            c = _compare(tp, aq[0], w, q, explain)
-            if c is not None:
-                results.append(c)
-                break
-    elif len(tq) == 1:
-        for ap in aq:
-            c = _compare(tq[0], ap, w, q, explain)
-            if c is None:
-                results = []
-                break
-            results.append(c)
-    else:
-        for tp, ap in zip(tq, aq, strict=False):
-            c = _compare(tp, ap, w, q, explain)
-            if c is None:
-                results = []
-                break
-            results.append(c)
+    results = _comparisons(tq, aq, w, q, explain)
     if not results:
         return None
     if len(results) == 1:
@@ -598,8 +656,9 @@ def indicator_score(ind: Indicator, rules: RuleSet) -> float | None:
 
 def execution_score(form: str, funds: list[Fund], rules: RuleSet) -> float | None:
     """The 执行率 score of a table with these money rows, as ``score(...).execution.score``."""
-    ex = _execution_of(form, funds, rules, explain=False)
-    return ex.score if ex is not None else None
+    if form not in ("project_self_evaluation", "department_self_evaluation"):
+        return None
+    return _execution_value(form, _execution_row(form, funds), rules)
 
 
 def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
@@ -676,6 +735,21 @@ def _variant_combinations(rules: RuleSet) -> list[_Combo]:
     return singles + pairs
 
 
+_CHEAP: dict[int, tuple[list[_Combo], bool]] = {}
+
+
+def _cheap(combos: list[_Combo]) -> bool:
+    """Whether every combination changes only 执行率 and quantitative scoring."""
+    hit = _CHEAP.get(id(combos))
+    if hit is not None and hit[0] is combos:
+        return hit[1]
+    cheap = all(c.sections <= {"execution", "quantitative"} for c in combos)
+    if len(_CHEAP) > 256:
+        _CHEAP.clear()
+    _CHEAP[id(combos)] = (combos, cheap)
+    return cheap
+
+
 class _Alternatives:
     """Totals of one table under variants, each part (执行率, quantitative rows) computed once."""
 
@@ -684,6 +758,11 @@ class _Alternatives:
         self.core = core
         ex = core.execution
         self.base_exec = ex.score if ex is not None and ex.score is not None else 0.0
+        self.row = (
+            _execution_row(table.form, table.funds)
+            if table.form in ("project_self_evaluation", "department_self_evaluation")
+            else None
+        )
         self.sensitive = [
             (ind, r)
             for ind, r in zip(table.indicators, core.indicators, strict=True)
@@ -693,26 +772,36 @@ class _Alternatives:
         self.rest = sum(r.score or 0.0 for r in core.indicators) - self.base_sensitive
         self._exec: dict[int, float] = {}
         self._quant: dict[int, float] = {}
+        self._raw: dict[tuple[object, ...], list[_Cmp | None]] = {}
 
     def execution(self, rules: RuleSet) -> float:
         hit = self._exec.get(id(rules))
         if hit is None:
-            ex = _execution(self.table, rules, explain=False)
-            hit = ex.score if ex is not None and ex.score is not None else 0.0
+            hit = _execution_value(self.table.form, self.row, rules) or 0.0
             self._exec[id(rules)] = hit
         return hit
 
     def quantitative(self, rules: RuleSet) -> float:
         hit = self._quant.get(id(rules))
         if hit is None:
+            q = rules.quantitative
+            # Rounding variants share the unrounded comparisons of their base.
+            key = (q.positive, q.reverse, q.points_per_percent)
+            raws = self._raw.get(key)
+            if raws is None:
+                raws = self._raw[key] = [
+                    _missed_raw(r, ind.weight, q) if ind.weight is not None else None
+                    for ind, r in self.sensitive
+                ]
             hit = 0.0
-            for ind, r in self.sensitive:
-                # A sensitive row was scored from its numbers: rescore the parsed values.
-                t, a, w = r.target, r.actual, ind.weight
-                alt = None
-                if t is not None and a is not None and w is not None:
-                    alt = _quantitative(t, _numeric_parts(t), a, w, rules, False)
-                hit += (alt.score if alt is not None else r.score) or 0.0
+            for (ind, r), raw in zip(self.sensitive, raws, strict=True):
+                w = ind.weight
+                if raw is None or w is None:
+                    hit += r.score or 0.0
+                elif raw.reached:
+                    hit += w
+                else:
+                    hit += min(round_to(raw.score, q.decimals, q.rounding), w)
             self._quant[id(rules)] = hit
         return hit
 
@@ -722,7 +811,7 @@ class _Alternatives:
         Variants of 执行率 and of quantitative rows change only the 执行率 score and
         the scores of rows that missed a numeric target, each within [0, its weight].
         """
-        if any(not c.sections <= {"execution", "quantitative"} for c in combos):
+        if not _cheap(combos):
             return True
         room = sum(ind.weight or 0.0 for ind, _ in self.sensitive)
         slack = tol + 0.01  # totals are rounded to 2 decimals
@@ -860,7 +949,7 @@ def _execution_result(ex: _Exec, rules: RuleSet) -> ExecutionScore:
     ):
         r = ex.executed / ex.initial_budget
         ib_rate = round_to(r * 100, 2)
-        ib_score, _ = _execution_score(r, ex.weight, rules)
+        ib_score, _ = _execution_score(r, ex.weight, rules, explain=False)
     reason = ex.reason
     if "large_budget_adjustment" in ex.flags and ex.initial_budget and ex.budget is not None:
         change = (ex.budget - ex.initial_budget) / ex.initial_budget * 100
@@ -886,20 +975,13 @@ def _execution_result(ex: _Exec, rules: RuleSet) -> ExecutionScore:
     return trusted(ExecutionScore, data)
 
 
-def _row_fields(r: _Ind) -> dict[str, Any]:
+def _row_fields(r: _Ind) -> tuple[Any, ...]:
     t, a = r.target, r.actual
-    return {
-        "target_kind": t.kind if t is not None else "empty",
-        "actual_kind": a.kind if a is not None else "empty",
-        "direction": t.direction if t is not None else None,
-        "method": r.method,
-        "recomputed_score": r.recomputed,
-        "band": r.band,
-        "band_closed": r.band_closed,
-        "score": r.score,
-        "reason": r.reason,
-        "flags": r.flags,
-    }
+    return (
+        t.kind if t is not None else "empty",
+        a.kind if a is not None else "empty",
+        t.direction if t is not None else None,
+    )
 
 
 def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
@@ -967,19 +1049,28 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
         fields = r.fields
         if fields is None:
             fields = r.fields = _row_fields(r)
+        target_kind, actual_kind, direction = fields
         data = {
-            **fields,
             "index": n,
             "level1": ind.level1,
             "level2": ind.level2,
             "name": ind.name,
             "target": ind.target,
             "actual": ind.actual,
+            "target_kind": target_kind,
+            "actual_kind": actual_kind,
+            "direction": direction,
+            "method": r.method,
             "weight": weight,
             "printed_score": printed,
+            "recomputed_score": r.recomputed,
+            "band": r.band,
+            "band_closed": r.band_closed,
+            "score": recomputed,
             "difference": diff,
+            "reason": r.reason,
+            "flags": list(r.flags),
         }
-        data["flags"] = list(r.flags)
         indicators.append(trusted(IndicatorScore, data))
         if diff:
             where = ind.name or ind.level2 or f"第 {n} 个指标"

@@ -136,6 +136,11 @@ class TableScore(BaseModel):
 M = TypeVar("M", bound=BaseModel)
 
 
+_FIELDS: dict[type[BaseModel], set[str]] = {}
+_new = object.__new__
+_set = object.__setattr__
+
+
 def trusted(cls: type[M], data: dict[str, Any]) -> M:
     """An instance of ``cls`` from data the engine built itself, without validation.
 
@@ -143,10 +148,15 @@ def trusted(cls: type[M], data: dict[str, Any]) -> M:
     dumps of whole corpora against these models and compares), so checking them
     again would only cost time: validation was a third of the time per table.
     ``data`` must hold every field; it becomes the instance's ``__dict__``.
+    Instances of a class share one set of "fields set" (all of them): assigning
+    a field adds a name already there, so the shared set never changes.
     """
-    m = cls.__new__(cls)
-    object.__setattr__(m, "__dict__", data)
-    object.__setattr__(m, "__pydantic_fields_set__", set(data))
-    object.__setattr__(m, "__pydantic_extra__", None)
-    object.__setattr__(m, "__pydantic_private__", None)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = set(cls.model_fields)
+    m = _new(cls)
+    _set(m, "__dict__", data)
+    _set(m, "__pydantic_fields_set__", fields if len(data) == len(fields) else set(data))
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
     return m

@@ -45,6 +45,11 @@ class ExecutionRules(BaseModel):
     # Flag a 全年预算数 that differs from 年初预算数 by at least this share.
     adjustment_flag: float = 0.2
 
+    @model_validator(mode="after")
+    def _sort_bands(self) -> ExecutionRules:
+        self.bands.sort(key=lambda b: b[0], reverse=True)
+        return self
+
 
 class QuantitativeRules(BaseModel):
     """Indicators with a number: reached → full weight; missed → by these rules."""

@@ -389,8 +389,16 @@ def parse_value(text: str | None, name: str | None = None) -> Value:
             "exact",
         )
     ):
-        return replace(v, direction=by_name)
+        return _with_direction(v, by_name)
     return v
+
+
+def _with_direction(v: Value, direction: Direction) -> Value:
+    """``replace(v, direction=direction)``, without ``dataclasses.replace``'s overhead."""
+    return Value(
+        v.text, v.kind, v.op, v.number, v.upper, v.unit, v.label, v.basis, v.trend, v.words,
+        v.claim, direction, v.parts, v.note, v.flags,
+    )  # fmt: skip
 
 
 def clear_caches() -> None:
