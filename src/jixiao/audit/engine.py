@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import jixiao.audit.checks  # noqa: F401  (registers the checks)
 from jixiao.audit.context import Context
@@ -11,11 +12,17 @@ from jixiao.audit.registry import CHECKS
 from jixiao.audit.settings import DEFAULT_RULES, DEFAULT_SETTINGS, AuditSettings
 from jixiao.models import Table
 from jixiao.scoring import RuleSet, load_rules
+from jixiao.scoring.results import trusted
 
 
 def rules_for(table: Table, rules: str | Path | RuleSet | None) -> RuleSet:
     """The rule set to audit a table with: as given, or the default for its form."""
     return load_rules(rules if rules is not None else DEFAULT_RULES[table.form])
+
+
+def _number(x: Any) -> Any:
+    """An int (or bool) as the float a validated Finding would hold; anything else as is."""
+    return float(x) if isinstance(x, int) else x
 
 
 def audit(
@@ -47,32 +54,38 @@ def audit(
         checks[code] = "fail"
         for hit in result:
             findings.append(
-                Finding(
-                    code=code,
-                    severity=info.severity,
-                    title=info.title,
-                    message=info.message(hit),
-                    table=ctx.label,
-                    location=hit.location,
-                    expected=hit.expected,
-                    found=hit.found,
-                    tolerance=hit.tolerance,
-                    cause=hit.cause,
+                trusted(
+                    Finding,
+                    {
+                        "code": code,
+                        "severity": info.severity,
+                        "title": info.title,
+                        "message": info.message(hit),
+                        "table": ctx.label,
+                        "location": hit.location,
+                        "expected": _number(hit.expected),
+                        "found": _number(hit.found),
+                        "tolerance": _number(hit.tolerance),
+                        "cause": hit.cause,
+                    },
                 )
             )
     findings.sort(key=lambda f: SEVERITIES.index(f.severity))
     t = table
-    return Report(
-        form=t.form,
-        title=t.title,
-        project=t.project,
-        unit_name=t.unit_name,
-        year=t.year,
-        file=ctx.file,
-        rules=rs.label,
-        label=ctx.label,
-        findings=findings,
-        checks=checks,
+    return trusted(
+        Report,
+        {
+            "form": t.form,
+            "title": t.title,
+            "project": t.project,
+            "unit_name": t.unit_name,
+            "year": t.year,
+            "file": ctx.file,
+            "rules": rs.label,
+            "label": ctx.label,
+            "findings": findings,
+            "checks": checks,
+        },
     )
 
 

@@ -218,6 +218,8 @@ def load_rules(rules: str | Path | RuleSet = "mof-2020") -> RuleSet:
     """A rule set by built-in name (``mof-2020``), by file path, or as given."""
     if isinstance(rules, RuleSet):
         return rules
+    if isinstance(rules, str) and "." not in rules:
+        return _load_builtin(rules)  # no suffix: a built-in name
     text_name = str(rules)
     path = Path(text_name)
     if path.suffix.lower() in (".toml", ".yaml", ".yml"):
