@@ -79,3 +79,21 @@ def test_row_and_execution_shortcuts_agree_with_the_full_score(rules: Any) -> No
         expected = full.execution.score if full.execution is not None else None
         assert execution_score(table.form, table.funds, rules) == expected
     assert checked > 100
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows)
+def test_rows_not_sensitive_score_the_same_under_every_quantitative_variant(
+    indicators: list[Indicator],
+) -> None:
+    from jixiao.scoring import indicator_sensitive
+
+    base = RULES[0]
+    variants = [
+        base.with_variant(v) for v in base.variants if any("quantitative." in k for k in v.set)
+    ]
+    assert variants
+    for ind in indicators:
+        if not indicator_sensitive(ind, base):
+            expected = indicator_score(ind, base)
+            assert all(indicator_score(ind, r) == expected for r in variants)

@@ -654,6 +654,15 @@ def indicator_score(ind: Indicator, rules: RuleSet) -> float | None:
     return _score_row(ind, rules, False, _memo(rules)).recomputed
 
 
+def indicator_sensitive(ind: Indicator, rules: RuleSet) -> bool:
+    """Whether the row's score could change under other quantitative rules.
+
+    True only for a missed numeric target; a reached one gets its full weight
+    under every variant. (Looks up the result ``score`` memoised for the row.)
+    """
+    return _score_row(ind, rules, True, _memo(rules)).sensitive
+
+
 def execution_score(form: str, funds: list[Fund], rules: RuleSet) -> float | None:
     """The 执行率 score of a table with these money rows, as ``score(...).execution.score``."""
     if form not in ("project_self_evaluation", "department_self_evaluation"):

@@ -20,7 +20,7 @@ from jixiao.audit.registry import (
     check,
 )
 from jixiao.audit.settings import EXECUTION_EXPLANATION_WORDS
-from jixiao.scoring import IndicatorScore, indicator_score
+from jixiao.scoring import IndicatorScore, indicator_score, indicator_sensitive
 from jixiao.values import Value
 
 _EPS = 1e-9
@@ -67,7 +67,9 @@ def _rule_comparisons(ctx: Context) -> list[tuple[Row, IndicatorScore, str, floa
                 rec = s.recomputed_score
                 if abs(printed - rec) <= tol + _EPS:
                     continue
-                if any(abs(printed - v) <= tol + _EPS for v in _variant_scores(ctx, row)):
+                if indicator_sensitive(row.ind, ctx.rules) and any(
+                    abs(printed - v) <= tol + _EPS for v in _variant_scores(ctx, row)
+                ):
                     continue  # a known practice (percentage points, rounding) gives it
                 out.append((row, s, "below" if printed < rec else "above", rec, rec))
             elif s.method == "qualitative" and s.band is not None:
