@@ -30,7 +30,9 @@ image files.  ``LOW_CONFIDENCE`` is the score below which a cell should be
 checked by a person; ``low_confidence_numbers`` lists such numeric cells.
 
 ``JIXIAO_OCR_THREADS`` (environment) sets the ONNX Runtime threads (default:
-all cores).
+all cores).  The detector and recogniser run with their affine steps folded
+into the convolutions (``readers.ocr_models``; checked against the original
+models at start-up); ``JIXIAO_OCR_FOLD=0`` runs the models as shipped.
 """
 
 from __future__ import annotations
@@ -70,12 +72,26 @@ def is_image(data: bytes) -> bool:
 def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped, unused-ignore]
 
+    from jixiao.readers import ocr_models
+
     kwargs: dict[str, Any] = {"print_verbose": False}
-    threads = os.environ.get("JIXIAO_OCR_THREADS", "")
-    if threads.isdigit() and int(threads) > 0:
-        kwargs["intra_op_num_threads"] = int(threads)
+    raw = os.environ.get("JIXIAO_OCR_THREADS", "")
+    threads = int(raw) if raw.isdigit() and int(raw) > 0 else None
+    if threads:
+        kwargs["intra_op_num_threads"] = threads
         kwargs["inter_op_num_threads"] = 1
-    return RapidOCR(**kwargs)
+    engine = RapidOCR(**kwargs)
+    if os.environ.get("JIXIAO_OCR_FOLD", "1") != "0":
+        # the same models with their affine steps folded into the convolutions
+        models = ocr_models.model_dir()
+        det, rec = engine.text_det.infer, engine.text_rec.session
+        det.session, _ = ocr_models.load_session(
+            models / ocr_models.DET_MODEL, threads, original=det.session
+        )
+        rec.session, _ = ocr_models.load_session(
+            models / ocr_models.REC_MODEL, threads, original=rec.session
+        )
+    return engine
 
 
 # ---------------------------------------------------------------------------
@@ -142,8 +158,9 @@ def read_page_image(gray: Any, number: int, scale: float, dpi: int = DPI) -> Pag
         gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 25
     )
     horizontal, vertical = _line_masks(binary, k)
-    rulings = _rulings(horizontal, vertical, scale, k)
-    vlines = _vertical_runs(vertical)
+    hstats, vstats = _components(horizontal)[2], _components(vertical)[2]
+    rulings = _rulings(hstats, vstats, scale, k)
+    vlines = _vertical_runs(vstats)
     boxes_found = _checkboxes(binary, horizontal, vertical, k)
     for x0, y0, x1, y1, _ in boxes_found:
         gray[max(0, y0 - 1) : y1 + 1, max(0, x0 - 1) : x1 + 1] = 255
@@ -309,7 +326,7 @@ def _skew(gray: Any, k: float) -> float:
     w = small.shape[1]
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, int(30 * k)), 1))
     mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats = _components(mask)
     angles: list[tuple[float, float]] = []
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
@@ -349,29 +366,40 @@ def _line_masks(binary: Any, k: float) -> tuple[Any, Any]:
     return horizontal, vertical
 
 
-def _rulings(horizontal: Any, vertical: Any, scale: float, k: float) -> list[Ruling]:
+def _components(mask: Any) -> tuple[int, Any, Any]:
+    """``cv2.connectedComponentsWithStats`` (8-connected): count, labels, stats.
+
+    16-bit labels are three times faster to write than 32-bit ones; a mask
+    with more components than they can number is labelled again with 32 bits.
+    """
     import cv2
 
+    try:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(
+            mask, connectivity=8, ltype=cv2.CV_16U
+        )
+    except cv2.error:
+        n, labels, stats = _components(mask)
+    return n, labels, stats
+
+
+def _rulings(hstats: Any, vstats: Any, scale: float, k: float) -> list[Ruling]:
+    """Ruling segments from the component stats of the horizontal and vertical masks."""
     out: list[Ruling] = []
-    n, _, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
-    for x, y, w, h, _area in stats[1:n]:
+    for x, y, w, h, _area in hstats[1:]:
         if w >= 60 * k and h <= 12 * k:
             cy = (y + h / 2) * scale
             out.append(Ruling(x * scale, cy, (x + w) * scale, cy))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    for x, y, w, h, _area in stats[1:n]:
+    for x, y, w, h, _area in vstats[1:]:
         if h >= 40 * k and w <= 12 * k:
             cx = (x + w / 2) * scale
             out.append(Ruling(cx, y * scale, cx, (y + h) * scale))
     return out
 
 
-def _vertical_runs(vertical: Any) -> list[tuple[int, int, int]]:
-    """Vertical rulings as (x, y0, y1) in pixels."""
-    import cv2
-
-    n, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    return [(int(x + w // 2), int(y), int(y + h)) for x, y, w, h, _ in stats[1:n]]
+def _vertical_runs(vstats: Any) -> list[tuple[int, int, int]]:
+    """Vertical rulings as (x, y0, y1) in pixels, from the vertical mask's component stats."""
+    return [(int(x + w // 2), int(y), int(y + h)) for x, y, w, h, _ in vstats[1:]]
 
 
 def _detect(gray: Any, k: float) -> list[tuple[int, int, int, int]]:
@@ -412,7 +440,7 @@ def _missed(
     import numpy as np
 
     # specks of noise would chain characters into tall blobs
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats = _components(ink)
     big = stats[:, cv2.CC_STAT_AREA] >= max(4, int(6 * k * k))
     big[0] = False
     clean = big[labels]
@@ -423,7 +451,7 @@ def _missed(
         clean.astype(np.uint8),
         cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(11 * k)), max(1, int(3 * k)))),
     )
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    n, labels, stats = _components(grown)
     height, width = ink.shape
     pad = max(2, int(5 * k))
     out: list[tuple[int, int, int, int]] = []
