@@ -273,8 +273,9 @@ def recognize(crops: list[Any]) -> list[tuple[str, float]]:
     """Text and confidence of greyscale line images.
 
     A lone character (a score of ``0`` or ``5`` alone in its cell) is hard for
-    a line recogniser; when it is read poorly, three copies side by side are
-    read instead, and kept when they give three times the same character
+    a line recogniser; when a short box is read poorly (nothing, or a score
+    below 0.8; a confident reading of two or more characters is kept as it
+    is), three copies side by side are read instead, and kept when they give three times the same character
     (look-alike letters such as ``o`` count as the digit, with a confidence
     of at most 0.5).
     """
@@ -284,7 +285,7 @@ def recognize(crops: list[Any]) -> list[tuple[str, float]]:
     retry = [
         i
         for i, (text, score) in enumerate(out)
-        if crops[i].shape[1] < 1.6 * crops[i].shape[0] and (len(text) != 1 or score < 0.8)
+        if crops[i].shape[1] < 1.6 * crops[i].shape[0] and (not text or score < 0.8)
     ]
     if not retry:
         return out
