@@ -384,6 +384,38 @@ def _fuse_hardswish(g: _Graph) -> bool:
     return True
 
 
+def gray_input(model: Any) -> Any:
+    """``model`` reading one grey channel instead of three equal ones.
+
+    The convolutions reading the image get their weights summed over the
+    input channels (exact for a grey image copied into the three channels).
+    """
+    from onnx import numpy_helper
+
+    graph = model.graph
+    name = graph.input[0].name
+    readers = [n for n in graph.node if name in n.input]
+    if not readers or any(n.op_type != "Conv" or list(n.input).index(name) != 0 for n in readers):
+        raise ValueError("the image is read by other operators than convolutions")
+    inits = {init.name: i for i, init in enumerate(graph.initializer)}
+    for conv in readers:
+        if _attr(conv, "group", 1) != 1 or conv.input[1] not in inits:
+            raise ValueError("unexpected first convolution")
+        i = inits[conv.input[1]]
+        w = numpy_helper.to_array(graph.initializer[i])
+        summed = w.sum(axis=1, keepdims=True, dtype="float64").astype(w.dtype)
+        graph.initializer[i].CopyFrom(numpy_helper.from_array(summed, conv.input[1]))
+    dims = graph.input[0].type.tensor_type.shape.dim
+    dims[1].ClearField("dim_param")
+    dims[1].dim_value = 1
+    return model
+
+
+def fold_gray(model: Any) -> Any:
+    """``fold``, then ``gray_input``: what ``load_session`` runs by default."""
+    return gray_input(fold(model))
+
+
 def fold(model: Any) -> Any:
     """A copy of ``model`` (an ``onnx.ModelProto``) with the affine steps folded."""
     import onnx
@@ -417,16 +449,34 @@ def session_options(threads: int | None = None) -> Any:
 
 
 def probe_input(name: str) -> Any:
-    """A fixed input for the check: a striped pattern with noise, in the models' range."""
+    """A fixed grey input for the check: stripes with noise, in the models' range."""
     import numpy as np
 
     height, width = (48, 160) if name == REC_MODEL else (96, 128)
     rng = np.random.default_rng(20240607)
-    x = np.full((2, 3, height, width), 1.0, dtype=np.float32)
+    x = np.full((2, 1, height, width), 1.0, dtype=np.float32)
     x[:, :, height // 4 : 3 * height // 4, ::9] = -1.0
     x[:, :, height // 3 : height // 3 + 3, width // 8 :] = -1.0
     x += rng.normal(0.0, 0.2, x.shape).astype(np.float32)
     return np.clip(x, -1.0, 1.0)
+
+
+class Model:
+    """An inference session fed grey images (N, 1, H, W), whatever its input."""
+
+    def __init__(self, session: Any, folded: bool) -> None:
+        self.session = session
+        self.folded = folded
+        inp = session.get_inputs()[0]
+        self.input = inp.name
+        self.channels = inp.shape[1] if isinstance(inp.shape[1], int) else 3
+
+    def __call__(self, gray: Any) -> Any:
+        """The first output for a batch of grey images."""
+        import numpy as np
+
+        x = gray if self.channels == 1 else np.repeat(gray, self.channels, axis=1)
+        return self.session.run(None, {self.input: x})[0]
 
 
 def load_session(
@@ -435,9 +485,9 @@ def load_session(
     folder: Callable[[Any], Any] | None = None,
     probe: Any = None,
     original: Any = None,
-) -> tuple[Any, bool]:
-    """An inference session on the folded model at ``path`` (and True), or on
-    the original (and False) when folding fails or changes the outputs.
+) -> Model:
+    """The folded model at ``path`` (``Model.folded``), or the original when
+    folding fails or changes the outputs on ``probe`` (grey, N×1×H×W).
 
     ``original``: a session already open on the model at ``path`` (RapidOCR's),
     used for the check and the fallback instead of opening one more.
@@ -451,26 +501,26 @@ def load_session(
     if original is None:
         original = ort.InferenceSession(raw, session_options(threads), providers=providers)
     try:
-        folded_model = (folder or fold)(onnx.load_from_string(raw))
-        session = ort.InferenceSession(
-            folded_model.SerializeToString(), session_options(threads), providers=providers
+        folded = Model(
+            ort.InferenceSession(
+                (folder or fold_gray)(onnx.load_from_string(raw)).SerializeToString(),
+                session_options(threads),
+                providers=providers,
+            ),
+            True,
         )
         x = probe_input(path.name) if probe is None else probe
-        name = original.get_inputs()[0].name
-        want = original.run(None, {name: x})
-        got = session.run(None, {name: x})
-        diff = max(
-            float(np.abs(a - b).max()) if a.shape == b.shape else math.inf
-            for a, b in zip(want, got, strict=True)
-        )
+        want = Model(original, False)(x)
+        got = folded(x)
+        diff = float(np.abs(want - got).max()) if want.shape == got.shape else math.inf
     except Exception as exc:  # any failure: the original model still works
         log.warning("folding %s failed (%s); using the original model", path.name, exc)
-        return original, False
+        return Model(original, False)
     if not diff <= TOLERANCE:
         log.warning(
             "folded %s differs from the original by %.3g; using the original model",
             path.name,
             diff,
         )
-        return original, False
-    return session, True
+        return Model(original, False)
+    return folded
