@@ -578,6 +578,9 @@ def _checkboxes(
         x, y, w, h = cv2.boundingRect(c)
         if not (lo <= w <= hi and lo <= h <= hi and 0.85 <= w / h <= 1.18):
             continue
+        # a frame's outline encloses its whole box; most characters' do not
+        if cv2.contourArea(c) < 0.75 * w * h:
+            continue
         frame = ink[y : y + h, x : x + w] > 0
         t = max(3, round(0.2 * w))
         sides = (
