@@ -30,7 +30,9 @@ image files.  ``LOW_CONFIDENCE`` is the score below which a cell should be
 checked by a person; ``low_confidence_numbers`` lists such numeric cells.
 
 ``JIXIAO_OCR_THREADS`` (environment) sets the ONNX Runtime threads (default:
-all cores).
+all cores).  The detector and recogniser run with their affine steps folded
+into the convolutions (``readers.ocr_models``; checked against the original
+models at start-up); ``JIXIAO_OCR_FOLD=0`` runs the models as shipped.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import math
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from jixiao.errors import UnreadableFileError
@@ -49,6 +52,8 @@ from jixiao.readers.pages import Item, Page, Ruling, assemble
 DPI = 200
 # Text detection runs at this fraction of 200 dpi.
 DET_SCALE = 0.5
+# RapidOCR's ``limit_side_len``: a smaller short side is scaled up to it.
+DET_MIN_SIDE = 736
 LOW_CONFIDENCE = 0.9
 # Largest image side accepted (pixels): bounds memory and time.
 MAX_IMAGE_SIDE = 12_000
@@ -66,16 +71,42 @@ def is_image(data: bytes) -> bool:
 # Engine.
 
 
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """The detector and recogniser (grey input, ``ocr_models.Model``), the
+    recogniser's alphabet (index 0 is CTC's blank) and RapidOCR's detector
+    object for its post-processing (DB boxes)."""
+
+    det: Any
+    rec: Any
+    chars: list[str]
+    det_post: Any
+
+
 @functools.lru_cache(maxsize=1)
-def _engine() -> Any:
+def _engine() -> Engine:
     from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped, unused-ignore]
 
+    from jixiao.readers import ocr_models
+
     kwargs: dict[str, Any] = {"print_verbose": False}
-    threads = os.environ.get("JIXIAO_OCR_THREADS", "")
-    if threads.isdigit() and int(threads) > 0:
-        kwargs["intra_op_num_threads"] = int(threads)
+    raw = os.environ.get("JIXIAO_OCR_THREADS", "")
+    threads = int(raw) if raw.isdigit() and int(raw) > 0 else None
+    if threads:
+        kwargs["intra_op_num_threads"] = threads
         kwargs["inter_op_num_threads"] = 1
-    return RapidOCR(**kwargs)
+    engine = RapidOCR(**kwargs)
+    det, rec = engine.text_det.infer.session, engine.text_rec.session.session
+    if os.environ.get("JIXIAO_OCR_FOLD", "1") != "0":
+        # the same models with their affine steps folded into the convolutions
+        models = ocr_models.model_dir()
+        det_model = ocr_models.load_session(models / ocr_models.DET_MODEL, threads, original=det)
+        rec_model = ocr_models.load_session(models / ocr_models.REC_MODEL, threads, original=rec)
+    else:
+        det_model, rec_model = ocr_models.Model(det, False), ocr_models.Model(rec, False)
+    return Engine(
+        det_model, rec_model, list(engine.text_rec.postprocess_op.character), engine.text_det
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -142,8 +173,9 @@ def read_page_image(gray: Any, number: int, scale: float, dpi: int = DPI) -> Pag
         gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 25
     )
     horizontal, vertical = _line_masks(binary, k)
-    rulings = _rulings(horizontal, vertical, scale, k)
-    vlines = _vertical_runs(vertical)
+    hstats, vstats = _components(horizontal)[2], _components(vertical)[2]
+    rulings = _rulings(hstats, vstats, scale, k)
+    vlines = _vertical_runs(vstats)
     boxes_found = _checkboxes(binary, horizontal, vertical, k)
     for x0, y0, x1, y1, _ in boxes_found:
         gray[max(0, y0 - 1) : y1 + 1, max(0, x0 - 1) : x1 + 1] = 255
@@ -211,8 +243,8 @@ def _recognize(crops: list[Any]) -> list[tuple[str, float]]:
 
     if not crops:
         return []
-    rec = _engine().text_rec
-    chars: list[str] = rec.postprocess_op.character
+    engine = _engine()
+    chars = engine.chars
     resized = []
     for crop in crops:
         h, w = crop.shape[:2]
@@ -229,11 +261,11 @@ def _recognize(crops: list[Any]) -> list[tuple[str, float]]:
             end += 1
         batch_ids = order[start:end]
         width = max(resized[i].shape[1] for i in batch_ids)
-        batch = np.zeros((len(batch_ids), 3, REC_HEIGHT, width), dtype=np.float32)
+        batch = np.zeros((len(batch_ids), 1, REC_HEIGHT, width), dtype=np.float32)
         for j, i in enumerate(batch_ids):
             img = resized[i].astype(np.float32) / 127.5 - 1.0
-            batch[j, :, :, : img.shape[1]] = img
-        preds = rec.session(batch)[0]
+            batch[j, 0, :, : img.shape[1]] = img
+        preds = engine.rec(batch)
         idx = preds.argmax(axis=2)
         prob = preds.max(axis=2)
         for j, i in enumerate(batch_ids):
@@ -256,8 +288,9 @@ def recognize(crops: list[Any]) -> list[tuple[str, float]]:
     """Text and confidence of greyscale line images.
 
     A lone character (a score of ``0`` or ``5`` alone in its cell) is hard for
-    a line recogniser; when it is read poorly, three copies side by side are
-    read instead, and kept when they give three times the same character
+    a line recogniser; when a short box is read poorly (nothing, or a score
+    below 0.8; a confident reading of two or more characters is kept as it
+    is), three copies side by side are read instead, and kept when they give three times the same character
     (look-alike letters such as ``o`` count as the digit, with a confidence
     of at most 0.5).
     """
@@ -267,7 +300,7 @@ def recognize(crops: list[Any]) -> list[tuple[str, float]]:
     retry = [
         i
         for i, (text, score) in enumerate(out)
-        if crops[i].shape[1] < 1.6 * crops[i].shape[0] and (len(text) != 1 or score < 0.8)
+        if crops[i].shape[1] < 1.6 * crops[i].shape[0] and (not text or score < 0.8)
     ]
     if not retry:
         return out
@@ -309,7 +342,7 @@ def _skew(gray: Any, k: float) -> float:
     w = small.shape[1]
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, int(30 * k)), 1))
     mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats = _components(mask)
     angles: list[tuple[float, float]] = []
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
@@ -349,29 +382,40 @@ def _line_masks(binary: Any, k: float) -> tuple[Any, Any]:
     return horizontal, vertical
 
 
-def _rulings(horizontal: Any, vertical: Any, scale: float, k: float) -> list[Ruling]:
+def _components(mask: Any) -> tuple[int, Any, Any]:
+    """``cv2.connectedComponentsWithStats`` (8-connected): count, labels, stats.
+
+    16-bit labels are three times faster to write than 32-bit ones; a mask
+    with more components than they can number is labelled again with 32 bits.
+    """
     import cv2
 
+    try:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(
+            mask, connectivity=8, ltype=cv2.CV_16U
+        )
+    except cv2.error:
+        n, labels, stats = _components(mask)
+    return n, labels, stats
+
+
+def _rulings(hstats: Any, vstats: Any, scale: float, k: float) -> list[Ruling]:
+    """Ruling segments from the component stats of the horizontal and vertical masks."""
     out: list[Ruling] = []
-    n, _, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
-    for x, y, w, h, _area in stats[1:n]:
+    for x, y, w, h, _area in hstats[1:]:
         if w >= 60 * k and h <= 12 * k:
             cy = (y + h / 2) * scale
             out.append(Ruling(x * scale, cy, (x + w) * scale, cy))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    for x, y, w, h, _area in stats[1:n]:
+    for x, y, w, h, _area in vstats[1:]:
         if h >= 40 * k and w <= 12 * k:
             cx = (x + w / 2) * scale
             out.append(Ruling(cx, y * scale, cx, (y + h) * scale))
     return out
 
 
-def _vertical_runs(vertical: Any) -> list[tuple[int, int, int]]:
-    """Vertical rulings as (x, y0, y1) in pixels."""
-    import cv2
-
-    n, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    return [(int(x + w // 2), int(y), int(y + h)) for x, y, w, h, _ in stats[1:n]]
+def _vertical_runs(vstats: Any) -> list[tuple[int, int, int]]:
+    """Vertical rulings as (x, y0, y1) in pixels, from the vertical mask's component stats."""
+    return [(int(x + w // 2), int(y), int(y + h)) for x, y, w, h, _ in vstats[1:]]
 
 
 def _detect(gray: Any, k: float) -> list[tuple[int, int, int, int]]:
@@ -380,14 +424,25 @@ def _detect(gray: Any, k: float) -> list[tuple[int, int, int, int]]:
     Detection runs at 100 dpi: as many boxes as at 200 dpi, in a tenth of the time.
     """
     import cv2
+    import numpy as np
 
     h, w = gray.shape
     f = min(1.0, DET_SCALE / k)
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
-    boxes, _ = _engine().text_det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    # RapidOCR's preprocessing, on the grey channel: the short side at least
+    # DET_MIN_SIDE, both sides multiples of 32, values in [-1, 1]
+    sh, sw = small.shape
+    ratio = max(1.0, DET_MIN_SIDE / min(sh, sw))
+    size = (round(int(sw * ratio) / 32) * 32, round(int(sh * ratio) / 32) * 32)
+    if min(size) <= 0:
+        return []
+    net = cv2.resize(small, size)
+    x = (net.astype(np.float32) * np.float32(1 / 127.5) - np.float32(1.0))[None, None]
+    engine = _engine()
+    post = engine.det_post
+    boxes, _ = post.postprocess_op(engine.det(x), (sh, sw))
+    boxes = post.filter_tag_det_res(boxes, (sh, sw))
     out: list[tuple[int, int, int, int]] = []
-    if boxes is None:
-        return out
     for quad in boxes:
         xs = [float(p[0]) / f for p in quad]
         ys = [float(p[1]) / f for p in quad]
@@ -412,7 +467,7 @@ def _missed(
     import numpy as np
 
     # specks of noise would chain characters into tall blobs
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats = _components(ink)
     big = stats[:, cv2.CC_STAT_AREA] >= max(4, int(6 * k * k))
     big[0] = False
     clean = big[labels]
@@ -423,7 +478,7 @@ def _missed(
         clean.astype(np.uint8),
         cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(11 * k)), max(1, int(3 * k)))),
     )
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    n, labels, stats = _components(grown)
     height, width = ink.shape
     pad = max(2, int(5 * k))
     out: list[tuple[int, int, int, int]] = []
@@ -522,6 +577,9 @@ def _checkboxes(
     for c in contours:
         x, y, w, h = cv2.boundingRect(c)
         if not (lo <= w <= hi and lo <= h <= hi and 0.85 <= w / h <= 1.18):
+            continue
+        # a frame's outline encloses its whole box; most characters' do not
+        if cv2.contourArea(c) < 0.75 * w * h:
             continue
         frame = ink[y : y + h, x : x + w] > 0
         t = max(3, round(0.2 * w))
