@@ -395,7 +395,7 @@ def _components(mask: Any) -> tuple[int, Any, Any]:
             mask, connectivity=8, ltype=cv2.CV_16U
         )
     except cv2.error:
-        n, labels, stats = _components(mask)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     return n, labels, stats
 
 
