@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 from score_helpers import gold_tables
 from test_properties import RULES, rows
@@ -52,9 +53,10 @@ def test_rows_do_not_share_mutable_state() -> None:
 def test_assigning_a_field_leaves_other_results_alone() -> None:
     table = next(t for t in gold_tables() if t.form == "project_self_evaluation")
     a, b = score(table), score(table)
-    a.indicators[0].score = 0.0
+    before = b.indicators[0].score
+    a.indicators[0].score = -1.0
     a.indicators[1].reason = "changed"
-    assert b.indicators[0].score != 0.0 or score(table).indicators[0].score == 0.0
+    assert b.indicators[0].score == before != -1.0
     assert b.indicators[1].reason != "changed"
     assert b.indicators[0].model_fields_set == set(IndicatorScore.model_fields)
 
@@ -97,3 +99,32 @@ def test_rows_not_sensitive_score_the_same_under_every_quantitative_variant(
         if not indicator_sensitive(ind, base):
             expected = indicator_score(ind, base)
             assert all(indicator_score(ind, r) == expected for r in variants)
+
+
+_AMOUNTS = st.one_of(st.none(), st.sampled_from([0.0, -5.0, 50.0, 100.0, 120.0, 1e-320]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    form=st.sampled_from(["project_self_evaluation", "department_self_evaluation"]),
+    initial=_AMOUNTS,
+    budget=_AMOUNTS,
+    executed=_AMOUNTS,
+    weight=st.sampled_from([None, 0.0, 10.0, 20.0]),
+)
+def test_the_lean_execution_score_agrees_with_the_full_one(
+    form: str,
+    initial: float | None,
+    budget: float | None,
+    executed: float | None,
+    weight: float | None,
+) -> None:
+    from jixiao.models import Fund, Table
+
+    fund = Fund(
+        item="年度资金总额", initial_budget=initial, budget=budget, executed=executed, weight=weight
+    )
+    table = Table(form=form, project="测试", year=2024, funds=[fund])
+    for rules in RULES:
+        full = score(table, rules).execution
+        assert execution_score(form, [fund], rules) == (full.score if full else None)

@@ -233,11 +233,14 @@ def _fund_rows(v: DetailView, csrf: str) -> str:
                 parts.append(
                     f'<td class="num recomputed {differs}"{title}>{num(r.recomputed_score)}</td>'
                 )
-        parts.append(f'<td class="src">{esc(r.source)}</td>')
-        parts.append(_findings_cell(v, r.findings, csrf))
-        parts.append("</tr>\n")
+        parts.append(_row_end(v, r.source, r.findings, csrf))
         rows.append("".join(parts))
     return "".join(rows)
+
+
+def _row_end(v: DetailView, source: str, findings: list[FindingRow], csrf: str) -> str:
+    """The cells every form row ends with: where it was read, and its findings."""
+    return f'<td class="src">{esc(source)}</td>{_findings_cell(v, findings, csrf)}</tr>\n'
 
 
 def _indicator_rows(v: DetailView, csrf: str) -> str:
@@ -279,9 +282,7 @@ def _indicator_rows(v: DetailView, csrf: str) -> str:
                     f'<td class="num recomputed {"differs" if r.differs else ""}" '
                     f'title="{esc(r.reason)}">{value}{method}</td>'
                 )
-        parts.append(f'<td class="src">{esc(r.source)}</td>')
-        parts.append(_findings_cell(v, r.findings, csrf))
-        parts.append("</tr>\n")
+        parts.append(_row_end(v, r.source, r.findings, csrf))
         rows.append("".join(parts))
     return "".join(rows)
 
