@@ -1,12 +1,14 @@
 """Tables audited per second, on one core (reading excluded).
 
-Usage: python benchmarks/audit.py [--tables 10000]
+Usage: python benchmarks/audit.py [--tables 10000] [--repeat 5]
 
 Makes ``--tables`` distinct tables of all three forms from the bundled samples
 (``benchmarks/corpus.py``: own names, moved 执行数 and actual values, printed
 scores sometimes stale), empties every cache, then audits each table once with
 ``jixiao.audit(table)`` (every check, scoring included). That first pass is the
-figure; a second pass (a re-run, with whatever the caches kept) is printed too.
+figure. It is made ``--repeat`` times, each with the caches emptied again, and
+the best and median are printed (``benchmarks/passes.py`` says why); a second
+pass (a re-run, with whatever the caches kept) is printed too.
 Target: ≥ 2,000 tables/s.
 
 The figure is tables per CPU second of this single-threaded process, so other
@@ -17,30 +19,22 @@ from __future__ import annotations
 
 import argparse
 import gc
-import time
 from collections import Counter
-
-from corpus import make
 
 from jixiao import audit
 from jixiao.audit.context import clear_caches as clear_audit_caches
-from jixiao.models import Table
 from jixiao.scoring.engine import clear_caches as clear_scoring_caches
 
+from corpus import make
+from passes import report
+
 TARGET = 2000  # tables per second
-
-
-def run(tables: list[Table]) -> tuple[float, float, int]:
-    findings = 0
-    start, cpu_start = time.perf_counter(), time.process_time()
-    for t in tables:
-        findings += len(audit(t).findings)
-    return time.perf_counter() - start, time.process_time() - cpu_start, findings
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tables", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=5, help="first passes to make")
     args = ap.parse_args()
     tables = make(args.tables)
     audit(tables[0])  # imports, compiled patterns, rule sets
@@ -54,13 +48,12 @@ def main() -> None:
     print(
         f"{len(tables):,} distinct tables {dict(forms)}; target ≥ {TARGET:,} tables per CPU second"
     )
-    for label in ("first pass, caches empty", "second pass (re-run)"):
-        wall, cpu, findings = run(tables)
-        print(
-            f"{label:<26} {len(tables) / cpu:8,.0f} tables/s CPU "
-            f"({1000 * cpu / len(tables):.3f} ms per table; {len(tables) / wall:8,.0f} tables/s wall; "
-            f"{findings:,} findings)"
-        )
+
+    def clear() -> None:
+        clear_scoring_caches()
+        clear_audit_caches()
+
+    report(tables, lambda t: len(audit(t).findings), clear, args.repeat, TARGET, "findings")
 
 
 if __name__ == "__main__":

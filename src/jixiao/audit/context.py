@@ -19,9 +19,13 @@ from jixiao.values import normalize as _normalize
 TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计", "总计")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Row:
-    """An indicator row with its parsed target and actual."""
+    """An indicator row with its parsed target and actual (not to be changed by checks).
+
+    Not frozen: a frozen dataclass is about four times slower to build, and a
+    row is built for every indicator of every table audited.
+    """
 
     index: int  # 1-based, as numbered in findings
     ind: Indicator

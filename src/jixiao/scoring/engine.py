@@ -23,6 +23,7 @@ from jixiao.scoring.results import (
     Level1Score,
     Method,
     TableScore,
+    shared_fields,
     trusted,
 )
 from jixiao.scoring.rules import (
@@ -624,11 +625,10 @@ def clear_caches() -> None:
     clear_value_caches()
 
 
-def _score_row(
-    ind: Indicator, rules: RuleSet, explain: bool, memo: dict[tuple[object, ...], _Ind]
-) -> _Ind:
-    key = (
-        ind.level1 if ind.level1 in rules.as_printed_level1 else None,
+def _row_key(ind: Indicator, as_printed: list[str], explain: bool) -> tuple[object, ...]:
+    """What a row's score depends on (besides the rules): the key of the row memo."""
+    return (
+        ind.level1 if as_printed and ind.level1 in as_printed else None,
         ind.target,
         ind.actual,
         direction_from_name(ind.name),
@@ -636,12 +636,22 @@ def _score_row(
         ind.score,
         explain,
     )
+
+
+def _score_row(
+    ind: Indicator, rules: RuleSet, explain: bool, memo: dict[tuple[object, ...], _Ind]
+) -> _Ind:
+    key = _row_key(ind, rules.as_printed_level1, explain)
     r = memo.get(key)
     if r is None:
-        r = _score_indicator(ind, rules, explain)
-        if len(memo) >= _MEMO_SIZE:
-            memo.clear()
-        memo[key] = r
+        r = _remember(memo, key, _score_indicator(ind, rules, explain))
+    return r
+
+
+def _remember(memo: dict[tuple[object, ...], _Ind], key: tuple[object, ...], r: _Ind) -> _Ind:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = r
     return r
 
 
@@ -673,7 +683,24 @@ def execution_score(form: str, funds: list[Fund], rules: RuleSet) -> float | Non
 def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
     execution = _execution(table, rules, explain)
     memo = _memo(rules)
-    inds = [_score_row(i, rules, explain, memo) for i in table.indicators]
+    as_printed = rules.as_printed_level1
+    inds: list[_Ind] = []
+    get = memo.get
+    for ind in table.indicators:
+        # _row_key, inlined: this loop runs for every row of every table
+        key = (
+            ind.level1 if as_printed and ind.level1 in as_printed else None,
+            ind.target,
+            ind.actual,
+            direction_from_name(ind.name),
+            ind.weight,
+            ind.score,
+            explain,
+        )
+        r = get(key)
+        if r is None:
+            r = _remember(memo, key, _score_indicator(ind, rules, explain))
+        inds.append(r)
     base = execution.score if execution is not None and execution.score is not None else 0.0
     total = base
     low = high = base
@@ -1049,6 +1076,9 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
     groups: dict[str, list[float]] = {}  # level1 → [weight, printed score, score]
     weights = 0.0
     printed_ind = 0.0
+    new = object.__new__
+    setattr_ = object.__setattr__
+    fields_set = shared_fields(IndicatorScore)  # every field is set
     for n, (ind, r) in enumerate(zip(table.indicators, core.indicators, strict=True), start=1):
         printed, recomputed, weight = ind.score, r.score, ind.weight
         diff = None
@@ -1078,9 +1108,14 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
             "score": recomputed,
             "difference": diff,
             "reason": r.reason,
-            "flags": list(r.flags),
+            "flags": r.flags.copy(),
         }
-        indicators.append(trusted(IndicatorScore, data))
+        m = new(IndicatorScore)  # trusted(IndicatorScore, data), inlined
+        setattr_(m, "__dict__", data)
+        setattr_(m, "__pydantic_fields_set__", fields_set)
+        setattr_(m, "__pydantic_extra__", None)
+        setattr_(m, "__pydantic_private__", None)
+        indicators.append(m)
         if diff:
             where = ind.name or ind.level2 or f"第 {n} 个指标"
             differences.append(_diff("indicator", where, printed, recomputed, r.reason))

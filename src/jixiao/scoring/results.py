@@ -141,6 +141,14 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+def shared_fields(cls: type[BaseModel]) -> set[str]:
+    """The one "fields set" (every field) that trusted instances of ``cls`` share."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = set(cls.model_fields)
+    return fields
+
+
 def trusted(cls: type[M], data: dict[str, Any]) -> M:
     """An instance of ``cls`` from data the engine built itself, without validation.
 
@@ -151,9 +159,7 @@ def trusted(cls: type[M], data: dict[str, Any]) -> M:
     Instances of a class share one set of "fields set" (all of them): assigning
     a field adds a name already there, so the shared set never changes.
     """
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = set(cls.model_fields)
+    fields = shared_fields(cls)
     m = _new(cls)
     _set(m, "__dict__", data)
     _set(m, "__pydantic_fields_set__", fields if len(data) == len(fields) else set(data))
