@@ -128,3 +128,40 @@ def test_the_lean_execution_score_agrees_with_the_full_one(
     for rules in RULES:
         full = score(table, rules).execution
         assert execution_score(form, [fund], rules) == (full.score if full else None)
+
+
+@pytest.mark.parametrize("rules", RULES, ids=lambda r: r.name)
+def test_score_rows_are_the_rows_of_the_full_score(rules: Any) -> None:
+    from jixiao.scoring import score_rows
+
+    compared = 0
+    for table in gold_tables():
+        full = score(table, rules)
+        execution, indicators = score_rows(table, rules)
+        if not full.scored:
+            assert (execution, indicators) == (None, [])
+            continue
+        assert execution == full.execution
+        assert [i.model_dump() for i in indicators] == [i.model_dump() for i in full.indicators]
+        for m in indicators:
+            assert_exact_model(m)
+        compared += len(indicators)
+    assert compared > 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows, st.floats(min_value=50, max_value=100), st.floats(min_value=40, max_value=100))
+def test_warm_caches_give_the_same_scores_as_cold_ones(
+    indicators: list[Indicator], executed: float, total: float
+) -> None:
+    """Memoised rows and their variant comparisons never change a result."""
+    from score_helpers import project
+
+    from jixiao.scoring import clear_caches
+
+    table = project(indicators, executed=executed, initial=90.0, total=round(total, 2))
+    for rules in RULES:
+        warm = [score(table, rules).model_dump() for _ in range(2)]
+        clear_caches()
+        cold = score(table, rules).model_dump()
+        assert warm[0] == warm[1] == cold

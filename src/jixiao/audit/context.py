@@ -10,13 +10,21 @@ from typing import Any
 from jixiao.audit.model import Location, Part
 from jixiao.audit.settings import EMPTY_TEXTS, AuditSettings
 from jixiao.models import Fund, Indicator, Source, Table
-from jixiao.scoring import RuleSet, TableScore, score
+from jixiao.scoring import ExecutionScore, IndicatorScore, RuleSet, score_rows
 from jixiao.scoring.results import trusted
 from jixiao.values import Value, parse_value
 from jixiao.values import normalize as _normalize
 
 # Money rows that hold a total, and the rows that add up to each.
 TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计", "总计")
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """What the checks use of a table's score: 执行率 and the rows (as in ``TableScore``)."""
+
+    execution: ExecutionScore | None
+    indicators: list[IndicatorScore]
 
 
 @dataclass(slots=True)
@@ -177,11 +185,15 @@ class Context:
     # -- scoring ------------------------------------------------------------
 
     @cached_property
-    def score(self) -> TableScore | None:
-        """The table recomputed by :func:`jixiao.scoring.score` (self-evaluations only)."""
+    def score(self) -> Scored | None:
+        """The table's 执行率 and rows recomputed under the rules (self-evaluations only).
+
+        The same objects as ``score(table, rules).execution`` and ``.indicators``;
+        the checks need no totals nor the search for a printed total's basis.
+        """
         if self.table.form == "project_target":
             return None
-        return score(self.table, self.rules)
+        return Scored(*score_rows(self.table, self.rules))
 
     # -- locations ----------------------------------------------------------
 

@@ -15,6 +15,7 @@ from jixiao.scoring.engine import (
     round_to,
     score,
     score_all,
+    score_rows,
 )
 from jixiao.scoring.results import (
     Difference,
@@ -53,4 +54,5 @@ __all__ = [
     "rules_from_data",
     "score",
     "score_all",
+    "score_rows",
 ]

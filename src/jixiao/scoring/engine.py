@@ -106,6 +106,8 @@ class _Ind:
     actual: Value | None = None
     # The kinds of target and actual and the direction (filled once, then shared).
     fields: tuple[Any, ...] | None = None
+    # Unrounded comparisons under other quantitative rules (``_missed_raw``), by rules.
+    raw: dict[tuple[object, ...], _Cmp | None] | None = None
 
 
 @dataclass(slots=True)
@@ -425,14 +427,25 @@ def _comparisons(
 
 
 def _missed_raw(r: _Ind, w: float, q: QuantitativeRules) -> _Cmp | None:
-    """The unrounded worst comparison of a sensitive row (a missed numeric target) under ``q``."""
+    """The unrounded worst comparison of a sensitive row (a missed numeric target) under ``q``.
+
+    Kept on the row's memoised result: rows repeat across tables, and every
+    table whose printed total is explained asks for the same comparisons.
+    """
+    key = (q.positive, q.reverse, q.points_per_percent, w)
+    cache = r.raw
+    if cache is None:
+        cache = r.raw = {}
+    elif key in cache:
+        return cache[key]
+    out: _Cmp | None = None
     t, a = r.target, r.actual
-    if t is None or a is None:
-        return None
-    results = _comparisons(_numeric_parts(t), _numeric_parts(a), w, q, False)
-    if not results:
-        return None
-    return results[0] if len(results) == 1 else min(results, key=lambda c: c.score)
+    if t is not None and a is not None:
+        results = _comparisons(_numeric_parts(t), _numeric_parts(a), w, q, False)
+        if results:
+            out = results[0] if len(results) == 1 else min(results, key=lambda c: c.score)
+    cache[key] = out
+    return out
 
 
 def _quantitative(
@@ -1020,58 +1033,14 @@ def _row_fields(r: _Ind) -> tuple[Any, ...]:
     )
 
 
-def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
-    """Recompute a table's 执行率, indicator scores and total under a rule set."""
-    rs = load_rules(rules)
-    out: dict[str, Any] = {
-        "form": table.form,
-        "title": table.title,
-        "project": table.project,
-        "unit_name": table.unit_name,
-        "year": table.year,
-        "rules": rs.label,
-    }
-    if table.form == "project_target":
-        out["scored"] = False
-        out["notes"] = ["绩效目标表没有实际完成值和得分，不评分"]
-        return TableScore.model_validate(out)
-    tol = rs.tolerance
-    core = _core(table, rs, explain=True)
-    ex = core.execution
-    differences: list[Difference] = []
-    notes: list[str] = []
+def _indicator_results(
+    table: Table, core: _Core, tol: float, differences: list[Difference]
+) -> tuple[list[IndicatorScore], dict[str, list[float]], float, float]:
+    """Each row's ``IndicatorScore``; its differences are added to ``differences``.
 
-    # 执行率
-    execution = _execution_result(ex, rs) if ex is not None else None
-    funds = _fund_checks(table)
-    for fc in funds:
-        if fc.note and fc.recomputed_rate is not None:
-            differences.append(
-                _diff(
-                    "execution_rate",
-                    f"执行率（{fc.item}）",
-                    fc.printed_rate,
-                    fc.recomputed_rate,
-                    fc.note,
-                )
-            )
-    if (
-        ex is not None
-        and ex.score is not None
-        and ex.printed_score is not None
-        and not _close(ex.score, ex.printed_score, tol)
-    ):
-        differences.append(
-            _diff(
-                "execution_score",
-                "执行率得分",
-                ex.printed_score,
-                ex.score,
-                f"填报执行率得分 {_s(ex.printed_score)}，重算 {_s(ex.score)}",
-            )
-        )
-
-    # Indicators, and their 一级 groups
+    Also returns the 一级 groups (一级 → [Σ weight, Σ printed score, Σ score]),
+    Σ weights and Σ printed scores of weighted rows.
+    """
     indicators: list[IndicatorScore] = []
     groups: dict[str, list[float]] = {}  # level1 → [weight, printed score, score]
     weights = 0.0
@@ -1131,6 +1100,79 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
             g[1] += printed
         if recomputed is not None:
             g[2] += recomputed
+    return indicators, groups, weights, printed_ind
+
+
+def score_rows(
+    table: Table, rules: str | Path | RuleSet = "mof-2020"
+) -> tuple[ExecutionScore | None, list[IndicatorScore]]:
+    """``score(table, rules).execution`` and ``.indicators``, without totals or explanation.
+
+    For callers that check rows one by one (the audit): the search for the
+    basis of a printed total, the money-row checks and the 一级 sums are skipped.
+    """
+    rs = load_rules(rules)
+    if table.form == "project_target":
+        return None, []
+    core = _core(table, rs, explain=True)
+    execution = _execution_result(core.execution, rs) if core.execution is not None else None
+    indicators, _, _, _ = _indicator_results(table, core, rs.tolerance, [])
+    return execution, indicators
+
+
+def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
+    """Recompute a table's 执行率, indicator scores and total under a rule set."""
+    rs = load_rules(rules)
+    out: dict[str, Any] = {
+        "form": table.form,
+        "title": table.title,
+        "project": table.project,
+        "unit_name": table.unit_name,
+        "year": table.year,
+        "rules": rs.label,
+    }
+    if table.form == "project_target":
+        out["scored"] = False
+        out["notes"] = ["绩效目标表没有实际完成值和得分，不评分"]
+        return TableScore.model_validate(out)
+    tol = rs.tolerance
+    core = _core(table, rs, explain=True)
+    ex = core.execution
+    differences: list[Difference] = []
+    notes: list[str] = []
+
+    # 执行率
+    execution = _execution_result(ex, rs) if ex is not None else None
+    funds = _fund_checks(table)
+    for fc in funds:
+        if fc.note and fc.recomputed_rate is not None:
+            differences.append(
+                _diff(
+                    "execution_rate",
+                    f"执行率（{fc.item}）",
+                    fc.printed_rate,
+                    fc.recomputed_rate,
+                    fc.note,
+                )
+            )
+    if (
+        ex is not None
+        and ex.score is not None
+        and ex.printed_score is not None
+        and not _close(ex.score, ex.printed_score, tol)
+    ):
+        differences.append(
+            _diff(
+                "execution_score",
+                "执行率得分",
+                ex.printed_score,
+                ex.score,
+                f"填报执行率得分 {_s(ex.printed_score)}，重算 {_s(ex.score)}",
+            )
+        )
+
+    # Indicators, and their 一级 groups
+    indicators, groups, weights, printed_ind = _indicator_results(table, core, tol, differences)
     level1: list[Level1Score] = []
     for name, (w, ps, s) in groups.items():
         printed_w = table.level1_weights.get(name)
