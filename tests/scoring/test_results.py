@@ -165,3 +165,37 @@ def test_warm_caches_give_the_same_scores_as_cold_ones(
         clear_caches()
         cold = score(table, rules).model_dump()
         assert warm[0] == warm[1] == cold
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows)
+def test_variant_scores_from_memoised_comparisons_equal_scoring_afresh(
+    indicators: list[Indicator],
+) -> None:
+    from jixiao.scoring import indicator_variant_score
+
+    for base in RULES:
+        for ind in indicators:
+            for v in base.variants:
+                expected = indicator_score(ind, base.with_variant(v))
+                assert indicator_variant_score(ind, base, v) == expected, (ind, v.name)
+
+
+def test_variant_scores_are_checked_on_rows_that_missed_their_target() -> None:
+    """The property above meets sensitive rows (else it would test only the fallback)."""
+    from jixiao.scoring import indicator_sensitive, indicator_variant_score
+
+    base = RULES[0]
+    missed = [
+        Indicator(level1="产出指标", name="完成率", target="≥95%", actual="90%", weight=10.0),
+        Indicator(level1="产出指标", name="投诉率", target="≤2%", actual="3%", weight=10.0),
+        Indicator(level1="产出指标", name="处理量", target="≥200件", actual="150件", weight=5.0),
+    ]
+    seen: set[float | None] = set()
+    for ind in missed:
+        assert indicator_sensitive(ind, base)
+        for v in base.variants:
+            got = indicator_variant_score(ind, base, v)
+            assert got == indicator_score(ind, base.with_variant(v))
+            seen.add(got)
+    assert len(seen) > 3  # the variants do score these rows differently

@@ -686,6 +686,30 @@ def indicator_sensitive(ind: Indicator, rules: RuleSet) -> bool:
     return _score_row(ind, rules, True, _memo(rules)).sensitive
 
 
+def indicator_variant_score(ind: Indicator, rules: RuleSet, variant: Variant) -> float | None:
+    """``indicator_score(ind, rules.with_variant(variant))``, cheaper for a sensitive row.
+
+    A row that missed a numeric target (``indicator_sensitive``) scores under a
+    variant of the quantitative rules by the same comparisons with another
+    formula or rounding; these are kept on the row's memoised result and shared
+    by the variants. Any other row, or a variant that changes more than the
+    执行率 and quantitative rules, is scored afresh.
+    """
+    alt = rules.with_variant(variant)
+    w = ind.weight
+    if w is None or not all(k.split(".")[0] in _CHEAP_SECTIONS for k in variant.set):
+        return indicator_score(ind, alt)
+    r = _score_row(ind, rules, True, _memo(rules))
+    raw = _missed_raw(r, w, alt.quantitative) if r.sensitive else None
+    if raw is None:
+        return indicator_score(ind, alt)
+    q = alt.quantitative
+    return w if raw.reached else min(round_to(raw.score, q.decimals, q.rounding), w)
+
+
+_CHEAP_SECTIONS = ("execution", "quantitative")
+
+
 def execution_score(form: str, funds: list[Fund], rules: RuleSet) -> float | None:
     """The 执行率 score of a table with these money rows, as ``score(...).execution.score``."""
     if form not in ("project_self_evaluation", "department_self_evaluation"):

@@ -20,7 +20,7 @@ from jixiao.audit.registry import (
     check,
 )
 from jixiao.audit.settings import EXECUTION_EXPLANATION_WORDS
-from jixiao.scoring import IndicatorScore, indicator_score, indicator_sensitive
+from jixiao.scoring import IndicatorScore, indicator_sensitive, indicator_variant_score
 from jixiao.values import Value
 
 _EPS = 1e-9
@@ -34,7 +34,7 @@ def _variant_scores(ctx: Context, row: Row) -> Iterator[float]:
     """
     for v in ctx.rules.variants:
         if any(k.startswith("quantitative.") for k in v.set):
-            alt = indicator_score(row.ind, ctx.rules.with_variant(v))
+            alt = indicator_variant_score(row.ind, ctx.rules, v)
             if alt is not None:
                 yield alt
 
