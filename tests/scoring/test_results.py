@@ -199,3 +199,21 @@ def test_variant_scores_are_checked_on_rows_that_missed_their_target() -> None:
             assert got == indicator_score(ind, base.with_variant(v))
             seen.add(got)
     assert len(seen) > 3  # the variants do score these rows differently
+
+
+@pytest.mark.parametrize("rules", RULES, ids=lambda r: r.name)
+def test_the_row_key_inlined_in_the_table_loop_is_the_row_key(rules: Any) -> None:
+    """``_core`` builds the memo key inline for speed; it must stay ``_row_key``."""
+    from jixiao.scoring import clear_caches, engine
+
+    clear_caches()
+    tables = [t for t in gold_tables() if t.form != "project_target"]
+    for table in tables:
+        score(table, rules)
+    expected = {
+        engine._row_key(ind, rules.as_printed_level1, True)
+        for table in tables
+        for ind in table.indicators
+    }
+    assert len(expected) > 50
+    assert set(engine._memo(rules)) == expected
