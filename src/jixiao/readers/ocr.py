@@ -200,12 +200,13 @@ def read_page_image(gray: Any, number: int, scale: float, dpi: int = DPI) -> Pag
     if os.environ.get("JIXIAO_OCR_DETECT_PAGE") == "1":
         boxes: list[tuple[int, int, int, int]] = _detect(gray, k)
         single: list[tuple[int, int, int, int]] = []
+        margins = (0, 0, 0, 0)
     else:
-        boxes, single = _line_boxes(gray, ink, k)
+        boxes, single, margins = _line_boxes(gray, ink, k)
     boxes += _missed(ink, boxes + single, k)
     for x0, y0, x1, y1 in single:
         for box in _split_at_lines(x0, y0, x1, y1, vlines, int(4 * k)):
-            found = _line_crop(gray, ink, box, k)
+            found = _line_crop(gray, ink, box, margins, k)
             if found is not None:
                 crops.append(found[0])
                 kept.append(found[1])
@@ -477,17 +478,22 @@ def _detect_scaled(
     return out
 
 
-# Margins (pixels at 200 dpi: left, top, right, bottom) the detector's boxes
-# leave around the ink of a line (medians measured on the seed scans).
-LINE_MARGINS = (5, 7, 7, 8)
+# White margins (left, top, right, bottom) around the ink of a single line,
+# in the page's usual line heights.  The recogniser reads a line best at about
+# half the crop's height; the side margins are added to ``_crop``'s.
+LINE_MARGINS = (0.1, 0.35, 0.1, 0.4)
 
 
 def _line_crop(
-    gray: Any, ink: Any, box: tuple[int, int, int, int], k: float
+    gray: Any,
+    ink: Any,
+    box: tuple[int, int, int, int],
+    margins: tuple[int, int, int, int],
+    k: float,
 ) -> tuple[Any, tuple[int, int, int, int]] | None:
     """The image of a single line found in the ink, and its box: the page
-    within two pixels of the line's ink, then white margins (``LINE_MARGINS``
-    and ``_crop``'s) so that the line sits in the crop as in a detector's box."""
+    within two pixels of the line's ink, then white ``margins`` (pixels: left,
+    top, right, bottom) and ``_crop``'s."""
     import cv2
     import numpy as np
 
@@ -505,7 +511,7 @@ def _line_crop(
     crop = gray[b:d, a:c]
     if int(crop.min()) > 160:
         return None
-    ml, mt, mr, mb = (round(m * k) for m in LINE_MARGINS)
+    ml, mt, mr, mb = margins
     crop = cv2.copyMakeBorder(
         crop,
         max(0, mt - (y0 - b)),
@@ -520,17 +526,19 @@ def _line_crop(
 
 def _line_boxes(
     gray: Any, ink: Any, k: float
-) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int, int]]]:
+) -> tuple[
+    list[tuple[int, int, int, int]], list[tuple[int, int, int, int]], tuple[int, int, int, int]
+]:
     """Text line boxes: from the ink where it forms single lines, from the
     detector elsewhere.
 
     Ink (rulings already taken out) is grouped into lines by a dilation along
-    the line.  A group no taller than a line of the page's usual height is
-    one line and gets the box the detector would give it (its ink with
-    ``LINE_MARGINS``).  Taller groups (wrapped paragraphs, touching lines,
-    large print) are read by the detector, each on its own small image holding
-    only that group's ink: detection costs as much as the pixels it is given,
-    and most of a table's cells hold one line.
+    the line.  A group no taller than 1.4 of the page's usual line height is
+    one line: its ink's box is returned among the single lines, with the
+    margins (pixels, ``LINE_MARGINS``) its crop gets.  Taller groups (wrapped
+    paragraphs, touching lines, large print) are read by the detector, each on
+    its own small image holding only that group's ink: detection costs as much
+    as the pixels it is given, and most of a table's cells hold one line.
     """
     import cv2
     import numpy as np
@@ -546,6 +554,7 @@ def _line_boxes(
     heights = [int(s[3]) for s in stats[1:] if 10 * k <= s[3] <= 60 * k and s[2] >= 20 * k]
     usual = float(np.median(heights)) if heights else 24 * k
     tallest = min(1.4 * usual, 40 * k)
+    ml, mt, mr, mb = (round(m * usual) for m in LINE_MARGINS)
     height, width = ink.shape
     out: list[tuple[int, int, int, int]] = []
     lines: list[tuple[int, int, int, int]] = []
@@ -582,7 +591,7 @@ def _line_boxes(
         net = cv2.copyMakeBorder(small, 0, -sh % 32, 0, -sw % 32, cv2.BORDER_CONSTANT, value=255)
         for a, b, c, d in _detect_scaled(net, net.shape, f, (y1 - y0, x1 - x0)):
             out.append((x0 + a, y0 + b, x0 + c, y0 + d))
-    return out, lines
+    return out, lines, (ml, mt, mr, mb)
 
 
 def _missed(
