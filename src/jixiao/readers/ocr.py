@@ -544,7 +544,8 @@ def _line_boxes(
     import numpy as np
 
     n, labels, stats = _components(ink)
-    big = stats[:, cv2.CC_STAT_AREA] >= max(4, int(6 * k * k))
+    # specks: below 150 dpi the noise of a scan reaches four pixels
+    big = stats[:, cv2.CC_STAT_AREA] >= max(6, int(6 * k * k))
     big[0] = False
     clean = big[labels].astype(np.uint8)
     kernel = cv2.getStructuringElement(
@@ -561,8 +562,8 @@ def _line_boxes(
     blocks: list[int] = []
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if h < 8 * k and w < 14 * k:
-            continue  # specks; ``_missed`` takes what it has to
+        if (h < 8 * k and w < 14 * k) or (h < 0.4 * usual and w < usual):
+            continue  # specks (and a lone dash); ``_missed`` takes what it has to
         if h > tallest or w > 1200 * k:
             blocks.append(i)
             continue
