@@ -10,11 +10,13 @@ or a PNG/JPEG file) is read in five steps:
    the table lines; their connected components become ``Ruling`` segments,
    from which ``readers.pages`` builds the ruled tables (merged cells too).
 3. **Text boxes.** Checkbox squares (☐, and ☑ when the square holds ink) are
-   found by shape and become glyphs; the rulings are painted out.  RapidOCR's
-   text detector (PP-OCRv4, ONNX Runtime; the models ship inside the
-   ``rapidocr-onnxruntime`` wheel, so nothing is downloaded) finds the text
-   lines at 100 dpi; ink it left uncovered (lone digits, a line of a wrapped
-   paragraph) gets boxes of its own.  A box holding several lines is cut
+   found by shape and become glyphs; the rulings are painted out.  The ink
+   is grouped into lines by a dilation along them; a group one line high (most
+   cells) is a text line as it stands.  Taller groups (wrapped paragraphs,
+   touching lines, large print) go to RapidOCR's text detector (PP-OCRv4,
+   ONNX Runtime; the models ship inside the ``rapidocr-onnxruntime`` wheel, so
+   nothing is downloaded), each on a small image of its own at 100 dpi; ink
+   left uncovered gets boxes of its own.  A box holding several lines is cut
    between them, a box crossing a vertical ruling is cut there.
 4. **Recognition.** Every box is recognised (``recognize``); its text and
    score become an ``Item`` with ``confidence``.  Letters read in a number
@@ -33,6 +35,8 @@ checked by a person; ``low_confidence_numbers`` lists such numeric cells.
 all cores).  The detector and recogniser run with their affine steps folded
 into the convolutions (``readers.ocr_models``; checked against the original
 models at start-up); ``JIXIAO_OCR_FOLD=0`` runs the models as shipped.
+``JIXIAO_OCR_DETECT_PAGE=1`` runs the detector over whole pages instead
+(slower; for comparison).
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ DPI = 200
 DET_SCALE = 0.5
 # RapidOCR's ``limit_side_len``: a smaller short side is scaled up to it.
 DET_MIN_SIDE = 736
+# Ink closer than this along a line (pixels at 200 dpi) is one text line.
+LINE_GAP = 25
 LOW_CONFIDENCE = 0.9
 # Largest image side accepted (pixels): bounds memory and time.
 MAX_IMAGE_SIDE = 12_000
@@ -189,14 +195,25 @@ def read_page_image(gray: Any, number: int, scale: float, dpi: int = DPI) -> Pag
     ink = cv2.bitwise_and(binary, cv2.bitwise_not(lines))
     for x0, y0, x1, y1, _ in boxes_found:
         ink[y0:y1, x0:x1] = 0
-    boxes = _detect(gray, k)
-    boxes += _missed(ink, boxes, k)
+    crops = []
+    kept: list[tuple[int, int, int, int]] = []
+    if os.environ.get("JIXIAO_OCR_DETECT_PAGE") == "1":
+        boxes: list[tuple[int, int, int, int]] = _detect(gray, k)
+        single: list[tuple[int, int, int, int]] = []
+        margins = (0, 0, 0, 0)
+    else:
+        boxes, single, margins = _line_boxes(gray, ink, k)
+    boxes += _missed(ink, boxes + single, k)
+    for x0, y0, x1, y1 in single:
+        for box in _split_at_lines(x0, y0, x1, y1, vlines, int(4 * k)):
+            found = _line_crop(gray, ink, box, margins, k)
+            if found is not None:
+                crops.append(found[0])
+                kept.append(found[1])
     pieces: list[tuple[int, int, int, int]] = []
     for box in boxes:
         for x0, y0, x1, y1 in _split_rows(box, ink, k):
             pieces += _split_at_lines(x0, y0, x1, y1, vlines, int(4 * k))
-    crops = []
-    kept: list[tuple[int, int, int, int]] = []
     for x0, y0, x1, y1 in pieces:
         crop = _crop(gray[y0:y1, x0:x1])
         if crop is not None:
@@ -424,24 +441,32 @@ def _detect(gray: Any, k: float) -> list[tuple[int, int, int, int]]:
     Detection runs at 100 dpi: as many boxes as at 200 dpi, in a tenth of the time.
     """
     import cv2
-    import numpy as np
 
-    h, w = gray.shape
     f = min(1.0, DET_SCALE / k)
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
-    # RapidOCR's preprocessing, on the grey channel: the short side at least
-    # DET_MIN_SIDE, both sides multiples of 32, values in [-1, 1]
+    # RapidOCR's preprocessing: the short side at least DET_MIN_SIDE
     sh, sw = small.shape
     ratio = max(1.0, DET_MIN_SIDE / min(sh, sw))
     size = (round(int(sw * ratio) / 32) * 32, round(int(sh * ratio) / 32) * 32)
     if min(size) <= 0:
         return []
-    net = cv2.resize(small, size)
+    return _detect_scaled(cv2.resize(small, size), (sh, sw), f, gray.shape)
+
+
+def _detect_scaled(
+    net: Any, shape: tuple[int, int], f: float, limit: tuple[int, int]
+) -> list[tuple[int, int, int, int]]:
+    """Boxes found by the detector in ``net`` (grey, sides multiples of 32), an
+    image of ``shape`` pixels resized; ``f``: that image's scale to the page
+    (of ``limit`` pixels, height and width)."""
+    import numpy as np
+
     x = (net.astype(np.float32) * np.float32(1 / 127.5) - np.float32(1.0))[None, None]
     engine = _engine()
     post = engine.det_post
-    boxes, _ = post.postprocess_op(engine.det(x), (sh, sw))
-    boxes = post.filter_tag_det_res(boxes, (sh, sw))
+    boxes, _ = post.postprocess_op(engine.det(x), shape)
+    boxes = post.filter_tag_det_res(boxes, shape)
+    h, w = limit
     out: list[tuple[int, int, int, int]] = []
     for quad in boxes:
         xs = [float(p[0]) / f for p in quad]
@@ -451,6 +476,123 @@ def _detect(gray: Any, k: float) -> list[tuple[int, int, int, int]]:
         if x1 - x0 >= 4 and y1 - y0 >= 4:
             out.append((x0, y0, x1, y1))
     return out
+
+
+# White margins (left, top, right, bottom) around the ink of a single line,
+# in the page's usual line heights.  The recogniser reads a line best at about
+# half the crop's height; the side margins are added to ``_crop``'s.
+LINE_MARGINS = (0.1, 0.35, 0.1, 0.4)
+
+
+def _line_crop(
+    gray: Any,
+    ink: Any,
+    box: tuple[int, int, int, int],
+    margins: tuple[int, int, int, int],
+    k: float,
+) -> tuple[Any, tuple[int, int, int, int]] | None:
+    """The image of a single line found in the ink, and its box: the page
+    within two pixels of the line's ink, then white ``margins`` (pixels: left,
+    top, right, bottom) and ``_crop``'s."""
+    import cv2
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    sub = ink[y0:y1, x0:x1] > 0
+    rows = np.flatnonzero(sub.any(axis=1))
+    if len(rows) == 0:
+        return None
+    cols = np.flatnonzero(sub.any(axis=0))
+    x0, x1 = x0 + int(cols[0]), x0 + int(cols[-1]) + 1
+    y0, y1 = y0 + int(rows[0]), y0 + int(rows[-1]) + 1
+    height, width = gray.shape
+    e = max(1, round(2 * k))
+    a, b, c, d = max(0, x0 - e), max(0, y0 - e), min(width, x1 + e), min(height, y1 + e)
+    crop = gray[b:d, a:c]
+    if int(crop.min()) > 160:
+        return None
+    ml, mt, mr, mb = margins
+    crop = cv2.copyMakeBorder(
+        crop,
+        max(0, mt - (y0 - b)),
+        max(0, mb - (d - y1)),
+        max(0, ml - (x0 - a)),
+        max(0, mr - (c - x1)),
+        cv2.BORDER_CONSTANT,
+        value=255,
+    )
+    return _crop(crop), (a, b, c, d)
+
+
+def _line_boxes(
+    gray: Any, ink: Any, k: float
+) -> tuple[
+    list[tuple[int, int, int, int]], list[tuple[int, int, int, int]], tuple[int, int, int, int]
+]:
+    """Text line boxes: from the ink where it forms single lines, from the
+    detector elsewhere.
+
+    Ink (rulings already taken out) is grouped into lines by a dilation along
+    the line.  A group no taller than 1.4 of the page's usual line height is
+    one line: its ink's box is returned among the single lines, with the
+    margins (pixels, ``LINE_MARGINS``) its crop gets.  Taller groups (wrapped
+    paragraphs, touching lines, large print) are read by the detector, each on
+    its own small image holding only that group's ink: detection costs as much
+    as the pixels it is given, and most of a table's cells hold one line.
+    """
+    import cv2
+    import numpy as np
+
+    n, labels, stats = _components(ink)
+    # specks: below 150 dpi the noise of a scan reaches four pixels
+    big = stats[:, cv2.CC_STAT_AREA] >= max(6, int(6 * k * k))
+    big[0] = False
+    clean = big[labels].astype(np.uint8)
+    kernel = cv2.getStructuringElement(
+        cv2.MORPH_RECT, (max(3, int(LINE_GAP * k)), max(1, int(3 * k)))
+    )
+    n, labels, stats = _components(cv2.dilate(clean, kernel))
+    heights = [int(s[3]) for s in stats[1:] if 10 * k <= s[3] <= 60 * k and s[2] >= 20 * k]
+    usual = float(np.median(heights)) if heights else 24 * k
+    tallest = min(1.4 * usual, 40 * k)
+    ml, mt, mr, mb = (round(m * usual) for m in LINE_MARGINS)
+    height, width = ink.shape
+    out: list[tuple[int, int, int, int]] = []
+    lines: list[tuple[int, int, int, int]] = []
+    blocks: list[int] = []
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if (h < 8 * k and w < 14 * k) or (h < 0.4 * usual and w < usual):
+            continue  # specks (and a lone dash); ``_missed`` takes what it has to
+        if h > tallest or w > 1200 * k:
+            blocks.append(i)
+            continue
+        word = clean[y : y + h, x : x + w] & (labels[y : y + h, x : x + w] == i)
+        rows = np.flatnonzero(word.any(axis=1))
+        cols = np.flatnonzero(word.any(axis=0))
+        if len(rows) == 0:
+            continue
+        x0, y0 = x + int(cols[0]), y + int(rows[0])
+        x1, y1 = x + int(cols[-1]) + 1, y + int(rows[-1]) + 1
+        lines.append((x0, y0, x1, y1))
+    f = min(1.0, DET_SCALE / k)
+    pad = round(16 / f)
+    for i in blocks:
+        x, y, w, h, _ = stats[i]
+        x0, y0 = max(0, x - pad), max(0, y - pad)
+        x1, y1 = min(width, x + w + pad), min(height, y + h + pad)
+        region = gray[y0:y1, x0:x1].copy()
+        # other groups' ink in the region is left out (read on their own)
+        others = labels[y0:y1, x0:x1]
+        region[(others != 0) & (others != i)] = 255
+        small = (
+            cv2.resize(region, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else region
+        )
+        sh, sw = small.shape
+        net = cv2.copyMakeBorder(small, 0, -sh % 32, 0, -sw % 32, cv2.BORDER_CONSTANT, value=255)
+        for a, b, c, d in _detect_scaled(net, net.shape, f, (y1 - y0, x1 - x0)):
+            out.append((x0 + a, y0 + b, x0 + c, y0 + d))
+    return out, lines, (ml, mt, mr, mb)
 
 
 def _missed(
