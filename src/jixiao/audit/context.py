@@ -188,7 +188,7 @@ class Context:
     def score(self) -> Scored | None:
         """The table's 执行率 and rows recomputed under the rules (self-evaluations only).
 
-        The same objects as ``score(table, rules).execution`` and ``.indicators``;
+        Equal to ``score(table, rules).execution`` and ``.indicators``;
         the checks need no totals nor the search for a printed total's basis.
         """
         if self.table.form == "project_target":
