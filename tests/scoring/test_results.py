@@ -217,3 +217,16 @@ def test_the_row_key_inlined_in_the_table_loop_is_the_row_key(rules: Any) -> Non
     }
     assert len(expected) > 50
     assert set(engine._memo(rules)) == expected
+
+
+def test_row_results_hold_their_fields_in_declaration_order() -> None:
+    """Rows built from a memoised row's fields read (repr) as validated ones do."""
+    from jixiao.scoring import clear_caches
+
+    clear_caches()
+    tables = [t for t in gold_tables() if t.form != "project_target"]
+    for _ in range(2):  # cold, then from the memoised rows
+        for table in tables:
+            for m in score(table).indicators:
+                assert list(m.__dict__) == list(IndicatorScore.model_fields)
+                assert repr(m) == repr(IndicatorScore.model_validate(m.model_dump()))

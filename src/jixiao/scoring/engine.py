@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -54,6 +55,14 @@ def round_to(x: float, decimals: int, mode: Rounding = "half_up") -> float:
     if mode == "down":
         return math.floor(x * m + 1e-7) / m
     return math.floor(x * m + 0.5 + 1e-7) / m
+
+
+def _round2(x: float, _floor: Callable[[float], int] = math.floor) -> float:
+    """``round_to(x, 2)``, without the general case's steps (totals and sums use it)."""
+    y = x * 100.0
+    if y - y != 0.0:  # not finite: nothing to round
+        return x
+    return _floor(y + 0.5 + 1e-7) / 100.0
 
 
 def _close(a: float | None, b: float | None, tol: float) -> bool:
@@ -104,10 +113,10 @@ class _Ind:
     sensitive: bool = False
     target: Value | None = None
     actual: Value | None = None
-    # The kinds of target and actual and the direction (filled once, then shared).
-    fields: tuple[Any, ...] | None = None
     # Unrounded comparisons under other quantitative rules (``_missed_raw``), by rules.
     raw: dict[tuple[object, ...], _Cmp | None] | None = None
+    # The fields of its ``IndicatorScore`` that depend only on the memo key (``_row_result``).
+    row: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -746,7 +755,7 @@ def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
             total += r.score
         low += r.low
         high += r.high
-    return _Core(execution, inds, round_to(total, 2), round_to(low, 2), round_to(high, 2))
+    return _Core(execution, inds, _round2(total), _round2(low), _round2(high))
 
 
 def _printed_indicator_sum(table: Table) -> float:
@@ -903,7 +912,7 @@ class _Alternatives:
         qu = self.base_sensitive
         if combo.quantitative_rules is not None and self.sensitive:
             qu = self.quantitative(combo.quantitative_rules)
-        return round_to(ex + self.rest + qu, 2)
+        return _round2(ex + self.rest + qu)
 
 
 def _explain(
@@ -924,7 +933,7 @@ def _explain(
     printed_ind = _printed_indicator_sum(table)
     ex = core.execution
     printed_exec = ex.printed_score if ex is not None else None
-    if _close(round_to((printed_exec or 0.0) + printed_ind, 2), printed_total, tol):
+    if _close(_round2((printed_exec or 0.0) + printed_ind), printed_total, tol):
         return None, "填报总分等于填报的执行率得分与各指标得分之和；与重算总分的差异来自以下得分"
     # 2. The printed indicator scores plus a 执行率 score on another basis.
     candidates: list[tuple[str, str, float]] = []
@@ -938,7 +947,7 @@ def _explain(
             candidates.append((combo.name, combo.description, alt_score))
     # (only single variants: a pair would also change the indicator scores)
     for name, desc, exec_score in candidates:
-        if _close(round_to(exec_score + printed_ind, 2), printed_total, tol):
+        if _close(_round2(exec_score + printed_ind), printed_total, tol):
             return name, (
                 f"填报总分 {_s(printed_total)} = 执行率得分 {_s(exec_score)}（{desc}）"
                 f"+ 各指标填报得分合计 {_s(printed_ind)}"
@@ -982,7 +991,7 @@ def _fund_checks(table: Table) -> list[FundCheck]:
         note: str | None = None
         if f.budget and f.executed is not None:
             exact = f.executed / f.budget * 100
-            rec = round_to(exact, 2) if math.isfinite(exact) else None
+            rec = _round2(exact) if math.isfinite(exact) else None
             if rec is None:
                 note = "执行率无法计算（预算数接近 0）"
             elif not _close(rec, f.rate, 0.005):
@@ -1011,7 +1020,7 @@ def _fund_checks(table: Table) -> list[FundCheck]:
 
 
 def _execution_result(ex: _Exec, rules: RuleSet) -> ExecutionScore:
-    rate = None if ex.rate is None else round_to(ex.rate * 100, 2)
+    rate = None if ex.rate is None else _round2(ex.rate * 100)
     ib_rate = ib_score = None
     if (
         rules.execution.basis == "budget"
@@ -1021,7 +1030,7 @@ def _execution_result(ex: _Exec, rules: RuleSet) -> ExecutionScore:
         and ex.budget != ex.initial_budget
     ):
         r = ex.executed / ex.initial_budget
-        ib_rate = round_to(r * 100, 2)
+        ib_rate = _round2(r * 100)
         ib_score, _ = _execution_score(r, ex.weight, rules, explain=False)
     reason = ex.reason
     if "large_budget_adjustment" in ex.flags and ex.initial_budget and ex.budget is not None:
@@ -1057,6 +1066,36 @@ def _row_fields(r: _Ind) -> tuple[Any, ...]:
     )
 
 
+def _row_result(ind: Indicator, r: _Ind, tol: float) -> dict[str, Any]:
+    """The fields of an ``IndicatorScore`` for row ``ind`` scored as ``r`` that depend only
+    on the row memo's key (texts, weight, printed score), from ``target`` to ``reason``.
+
+    Kept on ``r``: every table with the row shares them.
+    """
+    printed, recomputed = ind.score, r.score
+    diff = None
+    if recomputed is not None and printed is not None:
+        d = printed - recomputed
+        diff = round(d, 4) if (d > tol or d < -tol) else 0.0
+    target_kind, actual_kind, direction = _row_fields(r)
+    return {
+        "target": ind.target,
+        "actual": ind.actual,
+        "target_kind": target_kind,
+        "actual_kind": actual_kind,
+        "direction": direction,
+        "method": r.method,
+        "weight": ind.weight,
+        "printed_score": printed,
+        "recomputed_score": r.recomputed,
+        "band": r.band,
+        "band_closed": r.band_closed,
+        "score": recomputed,
+        "difference": diff,
+        "reason": r.reason,
+    }
+
+
 def _indicator_results(
     table: Table, core: _Core, tol: float, differences: list[Difference]
 ) -> tuple[list[IndicatorScore], dict[str, list[float]], float, float]:
@@ -1074,35 +1113,13 @@ def _indicator_results(
     fields_set = shared_fields(IndicatorScore)  # every field is set
     for n, (ind, r) in enumerate(zip(table.indicators, core.indicators, strict=True), start=1):
         printed, recomputed, weight = ind.score, r.score, ind.weight
-        diff = None
-        if recomputed is not None and printed is not None:
-            d = printed - recomputed
-            diff = round(d, 4) if (d > tol or d < -tol) else 0.0
-        fields = r.fields
-        if fields is None:
-            fields = r.fields = _row_fields(r)
-        target_kind, actual_kind, direction = fields
-        data = {
-            "index": n,
-            "level1": ind.level1,
-            "level2": ind.level2,
-            "name": ind.name,
-            "target": ind.target,
-            "actual": ind.actual,
-            "target_kind": target_kind,
-            "actual_kind": actual_kind,
-            "direction": direction,
-            "method": r.method,
-            "weight": weight,
-            "printed_score": printed,
-            "recomputed_score": r.recomputed,
-            "band": r.band,
-            "band_closed": r.band_closed,
-            "score": recomputed,
-            "difference": diff,
-            "reason": r.reason,
-            "flags": r.flags.copy(),
-        }
+        row = r.row
+        if row is None:
+            row = r.row = _row_result(ind, r, tol)
+        # the fields in declaration order: the row's names, then what the memo key fixes
+        data = {"index": n, "level1": ind.level1, "level2": ind.level2, "name": ind.name, **row}
+        data["flags"] = r.flags.copy()
+        diff = row["difference"]
         m = new(IndicatorScore)  # trusted(IndicatorScore, data), inlined
         setattr_(m, "__dict__", data)
         setattr_(m, "__pydantic_fields_set__", fields_set)
@@ -1206,26 +1223,26 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
                 {
                     "level1": name,
                     "printed_weight": printed_w,
-                    "weight": round_to(w, 2),
-                    "printed_score": round_to(ps, 2),
-                    "score": round_to(s, 2),
+                    "weight": _round2(w),
+                    "printed_score": _round2(ps),
+                    "score": _round2(s),
                 },
             )
         )
-        if printed_w is not None and not _close(round_to(w, 2), printed_w, tol):
+        if printed_w is not None and not _close(_round2(w), printed_w, tol):
             differences.append(
                 _diff(
                     "level1_weight",
                     name,
                     printed_w,
-                    round_to(w, 2),
+                    _round2(w),
                     f"{name}所印权重 {_s(printed_w)}，其下分值之和 {_s(w)}",
                 )
             )
 
     # Weights
     exec_weight = ex.weight if ex is not None and ex.weight is not None else 0.0
-    total_weight = round_to(exec_weight + weights, 2)
+    total_weight = _round2(exec_weight + weights)
     printed_total_weight = table.total.weight if table.total else None
     if printed_total_weight is not None and not _close(total_weight, printed_total_weight, tol):
         differences.append(
@@ -1241,7 +1258,7 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
     # Totals
     printed_total = table.total.score if table.total else None
     printed_exec = ex.printed_score if ex is not None and ex.printed_score is not None else 0.0
-    printed_sum = round_to(printed_exec + printed_ind, 2)
+    printed_sum = _round2(printed_exec + printed_ind)
     recomputed_total = core.total
     consistent: bool | None = None
     explained_by: str | None = None
