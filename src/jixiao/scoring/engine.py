@@ -731,7 +731,10 @@ def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
     memo = _memo(rules)
     as_printed = rules.as_printed_level1
     inds: list[_Ind] = []
+    append = inds.append
     get = memo.get
+    base = execution.score if execution is not None and execution.score is not None else 0.0
+    total = low = high = base
     for ind in table.indicators:
         # _row_key, inlined: this loop runs for every row of every table
         key = (
@@ -746,11 +749,7 @@ def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
         r = get(key)
         if r is None:
             r = _remember(memo, key, _score_indicator(ind, rules, explain))
-        inds.append(r)
-    base = execution.score if execution is not None and execution.score is not None else 0.0
-    total = base
-    low = high = base
-    for r in inds:
+        append(r)
         if r.score is not None:
             total += r.score
         low += r.low
