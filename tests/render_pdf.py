@@ -440,3 +440,17 @@ def pdf_to_scan(
     else:
         raise ValueError(f"unknown scan format {fmt!r}")
     return out
+
+
+def scanned_seed_page(out: Path) -> Any:
+    """Page 1 of seed 004 printed and scanned at 200 dpi (scan seed 3), as grey pixels."""
+    import cv2
+
+    from seeds import gold_for, seed_files
+
+    pdf = gold_to_pdf(gold_for(seed_files()[3])[:1], out / "one.pdf")
+    png = pdf_to_scan(pdf, out / "page.png", fmt="png", seed=3)
+    gray = cv2.imread(str(png), cv2.IMREAD_GRAYSCALE)
+    if gray is None:
+        raise RuntimeError(f"{png}: the scan could not be read back")
+    return gray

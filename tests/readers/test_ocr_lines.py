@@ -12,15 +12,12 @@ from typing import Any
 
 import pytest
 
-from seeds import gold_for, seed_files
-
 pytest.importorskip("rapidocr_onnxruntime")
 pytest.importorskip("reportlab")
 render_pdf = pytest.importorskip("render_pdf")
 if not render_pdf.fonts_available():
     pytest.skip("CJK font missing (apt-get install fonts-wqy-zenhei)", allow_module_level=True)
 
-import cv2  # noqa: E402
 
 from jixiao.readers import ocr  # noqa: E402
 
@@ -30,12 +27,7 @@ Box = tuple[int, int, int, int]
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Page 1 of seed 004, scanned at 200 dpi (greyscale pixels)."""
-    out = tmp_path_factory.mktemp("lines")
-    pdf = render_pdf.gold_to_pdf(gold_for(seed_files()[3])[:1], out / "one.pdf")
-    png = render_pdf.pdf_to_scan(pdf, out / "page.png", fmt="png", seed=3)
-    gray = cv2.imread(str(png), cv2.IMREAD_GRAYSCALE)
-    assert gray is not None
-    return gray
+    return render_pdf.scanned_seed_page(tmp_path_factory.mktemp("lines"))
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from seeds import gold_for, seed_files
-
 pytest.importorskip("onnx")
 pytest.importorskip("rapidocr_onnxruntime")
 pytest.importorskip("reportlab")
@@ -34,12 +32,7 @@ from jixiao.readers import ocr, ocr_models  # noqa: E402
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Page 1 of seed 004, scanned at 200 dpi (greyscale pixels)."""
-    out = tmp_path_factory.mktemp("models")
-    pdf = render_pdf.gold_to_pdf(gold_for(seed_files()[3])[:1], out / "one.pdf")
-    png = render_pdf.pdf_to_scan(pdf, out / "page.png", fmt="png", seed=3)
-    gray = cv2.imread(str(png), cv2.IMREAD_GRAYSCALE)
-    assert gray is not None
-    return gray
+    return render_pdf.scanned_seed_page(tmp_path_factory.mktemp("models"))
 
 
 def _original(name: str) -> Any:
