@@ -202,8 +202,8 @@ def test_variant_scores_are_checked_on_rows_that_missed_their_target() -> None:
 
 
 @pytest.mark.parametrize("rules", RULES, ids=lambda r: r.name)
-def test_the_row_key_inlined_in_the_table_loop_is_the_row_key(rules: Any) -> None:
-    """``_core`` builds the memo key inline for speed; it must stay ``_row_key``."""
+def test_the_row_memo_is_keyed_by_the_row_key(rules: Any) -> None:
+    """Scoring a table memoises each distinct row once, under ``_row_key``."""
     from jixiao.scoring import clear_caches, engine
 
     clear_caches()

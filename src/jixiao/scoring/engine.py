@@ -40,6 +40,8 @@ from jixiao.values.parse import clear_caches as clear_value_caches
 from jixiao.values.vocab import MONEY_SCALE
 
 _EPS = 1e-9
+# The parts of a rule set whose variants are recomputed from a table's memoised rows.
+_CHEAP_SECTIONS = frozenset({"execution", "quantitative"})
 TOTAL_FUND_ITEMS = ("年度资金总额", "资金总额", "总额", "项目资金总额", "合计", "总计")
 
 
@@ -666,14 +668,10 @@ def _score_row(
     key = _row_key(ind, rules.as_printed_level1, explain)
     r = memo.get(key)
     if r is None:
-        r = _remember(memo, key, _score_indicator(ind, rules, explain))
-    return r
-
-
-def _remember(memo: dict[tuple[object, ...], _Ind], key: tuple[object, ...], r: _Ind) -> _Ind:
-    if len(memo) >= _MEMO_SIZE:
-        memo.clear()
-    memo[key] = r
+        r = _score_indicator(ind, rules, explain)
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = r
     return r
 
 
@@ -716,9 +714,6 @@ def indicator_variant_score(ind: Indicator, rules: RuleSet, variant: Variant) ->
     return w if raw.reached else min(round_to(raw.score, q.decimals, q.rounding), w)
 
 
-_CHEAP_SECTIONS = ("execution", "quantitative")
-
-
 def execution_score(form: str, funds: list[Fund], rules: RuleSet) -> float | None:
     """The 执行率 score of a table with these money rows, as ``score(...).execution.score``."""
     if form not in ("project_self_evaluation", "department_self_evaluation"):
@@ -729,26 +724,12 @@ def execution_score(form: str, funds: list[Fund], rules: RuleSet) -> float | Non
 def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
     execution = _execution(table, rules, explain)
     memo = _memo(rules)
-    as_printed = rules.as_printed_level1
     inds: list[_Ind] = []
     append = inds.append
-    get = memo.get
     base = execution.score if execution is not None and execution.score is not None else 0.0
     total = low = high = base
     for ind in table.indicators:
-        # _row_key, inlined: this loop runs for every row of every table
-        key = (
-            ind.level1 if as_printed and ind.level1 in as_printed else None,
-            ind.target,
-            ind.actual,
-            direction_from_name(ind.name),
-            ind.weight,
-            ind.score,
-            explain,
-        )
-        r = get(key)
-        if r is None:
-            r = _remember(memo, key, _score_indicator(ind, rules, explain))
+        r = _score_row(ind, rules, explain, memo)
         append(r)
         if r.score is not None:
             total += r.score
@@ -824,7 +805,7 @@ def _cheap(combos: list[_Combo]) -> bool:
     hit = _CHEAP.get(id(combos))
     if hit is not None and hit[0] is combos:
         return hit[1]
-    cheap = all(c.sections <= {"execution", "quantitative"} for c in combos)
+    cheap = all(c.sections <= _CHEAP_SECTIONS for c in combos)
     if len(_CHEAP) > 256:
         _CHEAP.clear()
     _CHEAP[id(combos)] = (combos, cheap)
@@ -903,7 +884,7 @@ class _Alternatives:
         return any(-slack <= printed - e - self.rest <= room + slack for e in execution)
 
     def total(self, combo: _Combo) -> float | None:
-        if not combo.sections <= {"execution", "quantitative"}:
+        if not combo.sections <= _CHEAP_SECTIONS:
             return _core(self.table, combo.rules, explain=False).total
         ex = self.base_exec
         if combo.execution_rules is not None:
