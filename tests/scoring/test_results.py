@@ -181,6 +181,26 @@ def test_variant_scores_from_memoised_comparisons_equal_scoring_afresh(
                 assert indicator_variant_score(ind, base, v) == expected, (ind, v.name)
 
 
+@settings(max_examples=100, deadline=None)
+@given(rows)
+def test_quantitative_variant_scores_are_the_variant_scores_in_order(
+    indicators: list[Indicator],
+) -> None:
+    from jixiao.scoring import indicator_variant_score, quantitative_variant_scores
+
+    seen = 0
+    for base in RULES:
+        quantitative = [
+            v for v in base.variants if any(k.startswith("quantitative.") for k in v.set)
+        ]
+        seen += len(quantitative)
+        for ind in indicators:
+            expected = [indicator_variant_score(ind, base, v) for v in quantitative]
+            got = list(quantitative_variant_scores(ind, base))
+            assert got == [s for s in expected if s is not None], ind
+    assert seen  # a built-in rule set names such variants
+
+
 def test_variant_scores_are_checked_on_rows_that_missed_their_target() -> None:
     """The property above meets sensitive rows (else it would test only the fallback)."""
     from jixiao.scoring import indicator_sensitive, indicator_variant_score

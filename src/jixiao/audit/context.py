@@ -111,10 +111,26 @@ def cached_by_rules(rules: RuleSet, key: tuple[object, ...], compute: Callable[[
     return value
 
 
+@lru_cache(maxsize=65536)
+def row_values(
+    target: str | None, actual: str | None, name: str | None
+) -> tuple[Value, Value, str, bool]:
+    """A row's parsed target and actual, its name as compared, and whether the name is a
+    placeholder: the parts of a :class:`Row` that its texts fix (rows repeat across tables).
+    """
+    return (
+        parse_value(target, name),
+        parse_value(actual, name),
+        name_key(name),
+        name is not None and parse_value(name).kind == "placeholder",
+    )
+
+
 def clear_caches() -> None:
     """Forget cached recomputations and normalised names (for benchmarks and tests)."""
     _PURE_CACHE.clear()
     normalize.cache_clear()
+    row_values.cache_clear()
 
 
 class Context:
@@ -141,14 +157,7 @@ class Context:
     def rows(self) -> list[Row]:
         """Every indicator row with its parsed target and actual."""
         return [
-            Row(
-                n,
-                ind,
-                parse_value(ind.target, ind.name),
-                parse_value(ind.actual, ind.name),
-                name_key(ind.name),
-                ind.name is not None and parse_value(ind.name).kind == "placeholder",
-            )
+            Row(n, ind, *row_values(ind.target, ind.actual, ind.name))
             for n, ind in enumerate(self.table.indicators, start=1)
         ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -711,6 +711,23 @@ def indicator_sensitive(ind: Indicator, rules: RuleSet) -> bool:
     return _score_row(ind, rules, True, _memo(rules)).sensitive
 
 
+def _variant_score(
+    ind: Indicator, r: _Ind, rules: RuleSet, alt: RuleSet, cheap: bool
+) -> float | None:
+    """The score of row ``ind`` (memoised as ``r`` under ``rules``) under ``alt``, a variant
+    of ``rules``; ``cheap`` when the variant changes only 执行率 and quantitative rules."""
+    w = ind.weight
+    raw = _missed_raw(r, w, alt.quantitative) if cheap and r.sensitive and w is not None else None
+    if raw is None or w is None:
+        return indicator_score(ind, alt)
+    q = alt.quantitative
+    return w if raw.reached else min(round_to(raw.score, q.decimals, q.rounding), w)
+
+
+def _is_cheap(variant: Variant) -> bool:
+    return all(k.split(".")[0] in _CHEAP_SECTIONS for k in variant.set)
+
+
 def indicator_variant_score(ind: Indicator, rules: RuleSet, variant: Variant) -> float | None:
     """``indicator_score(ind, rules.with_variant(variant))``, cheaper for a sensitive row.
 
@@ -720,16 +737,41 @@ def indicator_variant_score(ind: Indicator, rules: RuleSet, variant: Variant) ->
     by the variants. Any other row, or a variant that changes more than the
     执行率 and quantitative rules, is scored afresh.
     """
-    alt = rules.with_variant(variant)
-    w = ind.weight
-    if w is None or not all(k.split(".")[0] in _CHEAP_SECTIONS for k in variant.set):
-        return indicator_score(ind, alt)
     r = _score_row(ind, rules, True, _memo(rules))
-    raw = _missed_raw(r, w, alt.quantitative) if r.sensitive else None
-    if raw is None:
-        return indicator_score(ind, alt)
-    q = alt.quantitative
-    return w if raw.reached else min(round_to(raw.score, q.decimals, q.rounding), w)
+    return _variant_score(ind, r, rules, rules.with_variant(variant), _is_cheap(variant))
+
+
+# id(rules) → (rules, [(variant rules, cheap)] for the variants of quantitative scoring)
+_QUANTITATIVE_VARIANTS: dict[int, tuple[RuleSet, list[tuple[RuleSet, bool]]]] = {}
+
+
+def _quantitative_variants(rules: RuleSet) -> list[tuple[RuleSet, bool]]:
+    hit = _QUANTITATIVE_VARIANTS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    out = [
+        (rules.with_variant(v), _is_cheap(v))
+        for v in rules.variants
+        if any(k.startswith("quantitative.") for k in v.set)
+    ]
+    if len(_QUANTITATIVE_VARIANTS) > 256:
+        _QUANTITATIVE_VARIANTS.clear()
+    _QUANTITATIVE_VARIANTS[id(rules)] = (rules, out)
+    return out
+
+
+def quantitative_variant_scores(ind: Indicator, rules: RuleSet) -> Iterator[float]:
+    """The row's score under each variant of ``rules`` that changes quantitative scoring,
+    in the rule set's order, one at a time (None scores are skipped).
+
+    As ``indicator_variant_score`` for each such variant, with the row looked up
+    once; lazy, so a caller that stops at the first match scores no further variant.
+    """
+    r = _score_row(ind, rules, True, _memo(rules))
+    for alt, cheap in _quantitative_variants(rules):
+        s = _variant_score(ind, r, rules, alt, cheap)
+        if s is not None:
+            yield s
 
 
 def execution_score(form: str, funds: list[Fund], rules: RuleSet) -> float | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from jixiao.audit.checks.data import suspicious_rows
 from jixiao.audit.context import (
     Context,
@@ -20,23 +18,10 @@ from jixiao.audit.registry import (
     check,
 )
 from jixiao.audit.settings import EXECUTION_EXPLANATION_WORDS
-from jixiao.scoring import IndicatorScore, indicator_sensitive, indicator_variant_score
+from jixiao.scoring import IndicatorScore, indicator_sensitive, quantitative_variant_scores
 from jixiao.values import Value
 
 _EPS = 1e-9
-
-
-def _variant_scores(ctx: Context, row: Row) -> Iterator[float]:
-    """The row's quantitative score under each variant of the rule set, one at a time.
-
-    Lazy, so a caller that stops at the first match scores no further variant
-    (the engine memoises each row's score per rule set).
-    """
-    for v in ctx.rules.variants:
-        if any(k.startswith("quantitative.") for k in v.set):
-            alt = indicator_variant_score(row.ind, ctx.rules, v)
-            if alt is not None:
-                yield alt
 
 
 def _rule_comparisons(ctx: Context) -> list[tuple[Row, IndicatorScore, str, float, float]]:
@@ -68,7 +53,8 @@ def _rule_comparisons(ctx: Context) -> list[tuple[Row, IndicatorScore, str, floa
                 if abs(printed - rec) <= tol + _EPS:
                     continue
                 if indicator_sensitive(row.ind, ctx.rules) and any(
-                    abs(printed - v) <= tol + _EPS for v in _variant_scores(ctx, row)
+                    abs(printed - v) <= tol + _EPS
+                    for v in quantitative_variant_scores(row.ind, ctx.rules)
                 ):
                     continue  # a known practice (percentage points, rounding) gives it
                 out.append((row, s, "below" if printed < rec else "above", rec, rec))
