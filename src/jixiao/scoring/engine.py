@@ -24,6 +24,11 @@ from jixiao.scoring.results import (
     Level1Score,
     Method,
     TableScore,
+    new,
+    set_dict,
+    set_extra,
+    set_fields_set,
+    set_private,
     shared_fields,
     trusted,
 )
@@ -117,7 +122,7 @@ class _Ind:
     actual: Value | None = None
     # Unrounded comparisons under other quantitative rules (``_missed_raw``), by rules.
     raw: dict[tuple[object, ...], _Cmp | None] | None = None
-    # The fields of its ``IndicatorScore`` that depend only on the memo key (``_row_result``).
+    # Its ``IndicatorScore``'s ``__dict__``, but for the place, names and flags (``_row_result``).
     row: dict[str, Any] | None = None
 
 
@@ -1109,10 +1114,12 @@ def _row_fields(r: _Ind) -> tuple[Any, ...]:
 
 
 def _row_result(ind: Indicator, r: _Ind, tol: float) -> dict[str, Any]:
-    """The fields of an ``IndicatorScore`` for row ``ind`` scored as ``r`` that depend only
-    on the row memo's key (texts, weight, printed score), from ``target`` to ``reason``.
+    """The ``__dict__`` of an ``IndicatorScore`` for row ``ind`` scored as ``r``: the fields
+    that depend only on the row memo's key (texts, weight, printed score), from ``target``
+    to ``reason``, in declaration order among the row's place, names and flags, which are
+    left None to be filled in for each table (``_indicator_models``).
 
-    Kept on ``r``: every table with the row shares them.
+    Kept on ``r``: every table with the row copies it.
     """
     printed, recomputed = ind.score, r.score
     diff = None
@@ -1121,6 +1128,10 @@ def _row_result(ind: Indicator, r: _Ind, tol: float) -> dict[str, Any]:
         diff = round(d, 4) if (d > tol or d < -tol) else 0.0
     target_kind, actual_kind, direction = _row_fields(r)
     return {
+        "index": None,
+        "level1": None,
+        "level2": None,
+        "name": None,
         "target": ind.target,
         "actual": ind.actual,
         "target_kind": target_kind,
@@ -1135,33 +1146,30 @@ def _row_result(ind: Indicator, r: _Ind, tol: float) -> dict[str, Any]:
         "score": recomputed,
         "difference": diff,
         "reason": r.reason,
+        "flags": None,
     }
 
 
 def _indicator_models(inds: list[Indicator], rows: list[_Ind], tol: float) -> list[IndicatorScore]:
-    """Each row's ``IndicatorScore``: its place and names, then the fields its memo key fixes."""
+    """Each row's ``IndicatorScore``: the memoised row's fields with its place and names."""
     out: list[IndicatorScore] = []
     append = out.append
-    new = object.__new__
-    setattr_ = object.__setattr__
     fields_set = shared_fields(IndicatorScore)  # every field is set
     for n, (ind, r) in enumerate(zip(inds, rows, strict=True), start=1):
         row = r.row
         if row is None:
             row = r.row = _row_result(ind, r, tol)
+        data = row.copy()  # a copy of a dict of the same keys: no key is hashed again
+        data["index"] = n
+        data["level1"] = ind.level1
+        data["level2"] = ind.level2
+        data["name"] = ind.name
+        data["flags"] = r.flags.copy()
         m = new(IndicatorScore)  # trusted(IndicatorScore, data), inlined
-        # the fields in declaration order: the row's names, then what the memo key fixes
-        setattr_(
-            m,
-            "__dict__",
-            {
-                "index": n, "level1": ind.level1, "level2": ind.level2, "name": ind.name,
-                **row, "flags": r.flags.copy(),
-            },
-        )  # fmt: skip
-        setattr_(m, "__pydantic_fields_set__", fields_set)
-        setattr_(m, "__pydantic_extra__", None)
-        setattr_(m, "__pydantic_private__", None)
+        set_dict(m, data)
+        set_fields_set(m, fields_set)
+        set_extra(m, None)
+        set_private(m, None)
         append(m)
     return out
 
