@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from jixiao import read
+from jixiao import audit, read
+from jixiao.audit.context import clear_caches as clear_audit_caches
 from jixiao.models import Table
-from jixiao.scoring import score
+from jixiao.scoring import clear_caches, load_rules, score
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "jixiao" / "samples"
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -88,3 +91,25 @@ def make(n: int, seed: int = 42, forms: tuple[str, ...] | None = None) -> list[T
     rng = random.Random(seed)
     base = [t for t in templates() if forms is None or t.form in forms]
     return [vary(base[i % len(base)], i, rng) for i in range(n)]
+
+
+SELF_EVALUATIONS = ("project_self_evaluation", "department_self_evaluation")
+
+
+def workload(what: str, n: int) -> tuple[list[Table], Callable[[Table], Any]]:
+    """The corpus and the work of a benchmark: ``score`` (self-evaluations under mof-2020)
+    or ``audit`` (all three forms, every check). The work has run once (imports,
+    compiled patterns, rule sets) and every cache is empty again."""
+    if what == "score":
+        tables = make(n, forms=SELF_EVALUATIONS)
+        rules = load_rules("mof-2020")
+
+        def work(t: Table) -> Any:
+            return score(t, rules)
+    else:
+        tables = make(n)
+        work = audit
+    work(tables[0])
+    clear_caches()
+    clear_audit_caches()
+    return tables, work

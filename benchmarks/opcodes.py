@@ -21,12 +21,9 @@ from collections.abc import Callable
 from types import CodeType, FrameType
 from typing import Any
 
-from jixiao import audit
-from jixiao.audit.context import clear_caches as clear_audit_caches
 from jixiao.models import Table
-from jixiao.scoring import clear_caches, load_rules, score
 
-from corpus import make
+from corpus import workload
 
 
 def count(
@@ -59,18 +56,7 @@ def main() -> None:
     ap.add_argument("--tables", type=int, default=1000)
     ap.add_argument("--top", type=int, default=25)
     args = ap.parse_args()
-    if args.what == "score":
-        tables = make(args.tables, forms=("project_self_evaluation", "department_self_evaluation"))
-        rules = load_rules("mof-2020")
-
-        def work(t: Table) -> Any:
-            return score(t, rules)
-    else:
-        tables = make(args.tables)
-        work = audit
-    work(tables[0])  # imports and compiled patterns
-    clear_caches()
-    clear_audit_caches()
+    tables, work = workload(args.what, args.tables)
     opcodes, calls = count(tables, work)
     n = len(tables)
     total = sum(opcodes.values())
