@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.values import Value, chinese_to_number, direction_from_name, parse_value
+from jixiao.values import Value, chinese_to_number, direction_from_name, parse_value, vocab
 
 KINDS = {
     "quantity",
@@ -323,3 +323,43 @@ def test_direction_copy_keeps_every_other_field() -> None:
     )  # fmt: skip
     assert all(getattr(v, name) is not None for name in Value._fields)
     assert _with_direction(v, "lower") == v._replace(direction="lower")
+
+
+_VOCAB_WORDS = sorted(
+    {
+        *vocab.QUALITATIVE_WORDS,
+        *vocab.TREND_WORDS,
+        *vocab.NOT_ASSESSED_WORDS,
+        *vocab.PARTIAL_WORDS,
+        *vocab.MISSED_WORDS,
+        *vocab.ACHIEVED_WORDS,
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_VOCAB_WORDS) | st.text("已未不及时完成提升下降", max_size=3), max_size=5
+    )
+)
+def test_word_patterns_find_what_scanning_the_word_lists_finds(pieces: list[str]) -> None:
+    """Claims, trends and qualitative words are found by patterns as by scanning each list."""
+    from jixiao.values.parse import _claim, _trend, _words
+
+    s = "".join(pieces)
+    claim = vocab.YES_NO.get(s)
+    if claim is None:
+        for words, name in (
+            (vocab.NOT_ASSESSED_WORDS, "not_assessed"),
+            (vocab.PARTIAL_WORDS, "partial"),
+            (vocab.MISSED_WORDS, "missed"),
+            (vocab.ACHIEVED_WORDS, "achieved"),
+        ):
+            if any(w in s for w in words):
+                claim = name  # type: ignore[assignment]
+                break
+    trends = {t for w, t in vocab.TREND_WORDS.items() if w in s}
+    assert _claim(s) == claim, s
+    assert _trend(s) == (trends.pop() if len(trends) == 1 else None), s
+    assert _words(s) == tuple(w for w in vocab.QUALITATIVE_WORDS if w in s), s

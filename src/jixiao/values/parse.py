@@ -201,29 +201,43 @@ def _labelled(s: str, text: str) -> Value | None:
     return inner._replace(label=label)
 
 
-_CLAIMS: tuple[tuple[tuple[str, ...], Claim], ...] = (
-    (vocab.NOT_ASSESSED_WORDS, "not_assessed"),
-    (vocab.PARTIAL_WORDS, "partial"),
-    (vocab.MISSED_WORDS, "missed"),
-    (vocab.ACHIEVED_WORDS, "achieved"),
+def _any_of(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds any of ``words`` (``pattern.search(s)`` ⇔ ``any(w in s …)``)."""
+    return re.compile(_alternation(words))
+
+
+# Each claim with a pattern of its words, in the order they are tried.
+_CLAIMS: tuple[tuple[re.Pattern[str], Claim], ...] = (
+    (_any_of(vocab.NOT_ASSESSED_WORDS), "not_assessed"),
+    (_any_of(vocab.PARTIAL_WORDS), "partial"),
+    (_any_of(vocab.MISSED_WORDS), "missed"),
+    (_any_of(vocab.ACHIEVED_WORDS), "achieved"),
 )
+_TRENDS_BY_WORDS: tuple[tuple[re.Pattern[str], Trend], ...] = tuple(
+    (_any_of(w for w, t in vocab.TREND_WORDS.items() if t == trend), trend)
+    for trend in dict.fromkeys(vocab.TREND_WORDS.values())
+)
+_ANY_QUALITATIVE = _any_of(vocab.QUALITATIVE_WORDS)
 
 
 def _claim(s: str) -> Claim | None:
     if s in vocab.YES_NO:
         return vocab.YES_NO[s]
     for words, claim in _CLAIMS:
-        if any(w in s for w in words):
+        if words.search(s):
             return claim
     return None
 
 
 def _trend(s: str) -> Trend | None:
-    found = {t for w, t in vocab.TREND_WORDS.items() if w in s}
-    return found.pop() if len(found) == 1 else None
+    found = [t for words, t in _TRENDS_BY_WORDS if words.search(s)]
+    return found[0] if len(found) == 1 else None
 
 
 def _words(s: str) -> tuple[str, ...]:
+    """The qualitative words in ``s``, in the vocabulary's order (overlapping ones too)."""
+    if _ANY_QUALITATIVE.search(s) is None:
+        return ()
     return tuple(w for w in vocab.QUALITATIVE_WORDS if w in s)
 
 
