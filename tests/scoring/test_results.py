@@ -149,6 +149,28 @@ def test_score_rows_are_the_rows_of_the_full_score(rules: Any) -> None:
     assert compared > 100
 
 
+@pytest.mark.parametrize("rules", RULES, ids=lambda r: r.name)
+def test_row_scores_hold_what_the_row_models_hold(rules: Any) -> None:
+    """``row_scores`` (the audit's) gives each row's score as ``score`` does."""
+    from jixiao.scoring import row_scores
+
+    compared = 0
+    for table in gold_tables():
+        full = score(table, rules)
+        execution, rows = row_scores(table, rules)
+        if not full.scored:
+            assert (execution, rows) == (None, [])
+            continue
+        assert execution == full.execution
+        assert len(rows) == len(full.indicators)
+        for r, m in zip(rows, full.indicators, strict=True):
+            assert (r.method, r.score, r.recomputed, r.band, r.band_closed, r.reason, r.flags) == (
+                m.method, m.score, m.recomputed_score, m.band, m.band_closed, m.reason, m.flags,
+            )  # fmt: skip
+            compared += 1
+    assert compared > 100
+
+
 @settings(max_examples=60, deadline=None)
 @given(rows, st.floats(min_value=50, max_value=100), st.floats(min_value=40, max_value=100))
 def test_warm_caches_give_the_same_scores_as_cold_ones(

@@ -10,7 +10,7 @@ from typing import Any
 from jixiao.audit.model import Location, Part
 from jixiao.audit.settings import EMPTY_TEXTS, AuditSettings
 from jixiao.models import Fund, Indicator, Source, Table
-from jixiao.scoring import ExecutionScore, IndicatorScore, RuleSet, score_rows
+from jixiao.scoring import ExecutionScore, RowScore, RuleSet, row_scores
 from jixiao.scoring.results import trusted
 from jixiao.values import Value, parse_value
 from jixiao.values import normalize as _normalize
@@ -21,10 +21,11 @@ TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计", "总计"
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """What the checks use of a table's score: 执行率 and the rows (as in ``TableScore``)."""
+    """What the checks use of a table's score: 执行率 and each row's score, in the order of
+    ``table.indicators`` (shared with other tables: read only)."""
 
     execution: ExecutionScore | None
-    indicators: list[IndicatorScore]
+    indicators: list[RowScore]
 
 
 @dataclass(slots=True)
@@ -202,7 +203,7 @@ class Context:
         """
         if self.table.form == "project_target":
             return None
-        return Scored(*score_rows(self.table, self.rules))
+        return Scored(*row_scores(self.table, self.rules))
 
     # -- locations ----------------------------------------------------------
 

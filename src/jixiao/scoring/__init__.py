@@ -8,6 +8,7 @@ The result models (``TableScore`` and its parts) live in ``jixiao.scoring.result
 """
 
 from jixiao.scoring.engine import (
+    RowScore,
     clear_caches,
     execution_score,
     indicator_score,
@@ -15,6 +16,7 @@ from jixiao.scoring.engine import (
     indicator_variant_score,
     quantitative_variant_scores,
     round_to,
+    row_scores,
     score,
     score_all,
     score_rows,
@@ -42,6 +44,7 @@ __all__ = [
     "FundCheck",
     "IndicatorScore",
     "Level1Score",
+    "RowScore",
     "RuleSet",
     "RulesError",
     "TableScore",
@@ -55,6 +58,7 @@ __all__ = [
     "load_rules",
     "quantitative_variant_scores",
     "round_to",
+    "row_scores",
     "rules_from_data",
     "score",
     "score_all",

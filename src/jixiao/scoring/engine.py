@@ -106,7 +106,15 @@ def _s(x: float) -> str:
 
 
 @dataclass(slots=True)
-class _Ind:
+class RowScore:
+    """A row's score under a rule set, as the engine keeps it: memoised, and shared by
+    every table with the row (``row_scores``). Read it; never change it.
+
+    ``score`` is what enters the total, ``recomputed`` the recomputed score (None for
+    bands), ``band`` the admissible band of a qualitative row, ``reason`` the reason
+    in words; ``IndicatorScore`` holds the same fields with the row's place and names.
+    """
+
     method: Method
     score: float | None
     recomputed: float | None = None
@@ -145,7 +153,7 @@ class _Exec:
 @dataclass(slots=True)
 class _Core:
     execution: _Exec | None
-    indicators: list[_Ind]
+    indicators: list[RowScore]
     total: float | None
     low: float
     high: float
@@ -442,7 +450,7 @@ def _comparisons(
     return results
 
 
-def _missed_raw(r: _Ind, w: float, q: QuantitativeRules) -> _Cmp | None:
+def _missed_raw(r: RowScore, w: float, q: QuantitativeRules) -> _Cmp | None:
     """The unrounded worst comparison of a sensitive row (a missed numeric target) under ``q``.
 
     Kept on the row's memoised result: rows repeat across tables, and every
@@ -466,13 +474,13 @@ def _missed_raw(r: _Ind, w: float, q: QuantitativeRules) -> _Cmp | None:
 
 def _quantitative(
     t: Value, tq: list[Value], a: Value, w: float, rules: RuleSet, explain: bool
-) -> _Ind | None:
+) -> RowScore | None:
     q = rules.quantitative
     aq = _numeric_parts(a)
     if not aq:
         if a.claim == "achieved" and a.kind == "qualitative":
             why = f"实际值「{a.text}」声明已达成，定量指标按达成计满分（未填实际数值）"
-            return _Ind(
+            return RowScore(
                 "quantitative", w, w, reason=why if explain else "", flags=["claim_only"],
                 low=w, high=w,
             )  # fmt: skip
@@ -499,7 +507,7 @@ def _quantitative(
             reason += f"，得 {_s(s)}/{_f(w)}"
         if "target_has_several_values" in flags:
             reason += "（目标含多个值，按第一个可比数值比较）"
-    return _Ind(
+    return RowScore(
         "quantitative", s, s, reason=reason, flags=flags, low=s, high=s,
         sensitive=not worst.reached,
     )  # fmt: skip
@@ -544,7 +552,7 @@ def _qualitative(
     verdict: str | None,
     why: str,
     flags: list[str],
-) -> _Ind:
+) -> RowScore:
     ql = rules.qualitative
     tiers = ql.tiers
     index = {"achieved": 0, "partial": 1, "missed": 2}.get(verdict or "", -1)
@@ -573,26 +581,26 @@ def _qualitative(
     if explain:
         bracket = "]" if closed else ")"
         reason = f"定性指标：{why}，{tier_name}，得分区间 [{_s(lo)}, {_s(hi)}{bracket}；{where}"
-    return _Ind(
+    return RowScore(
         "qualitative", score, None, (lo, hi), closed, reason, flags, low=lo, high=top,
     )  # fmt: skip
 
 
-def _as_printed(printed: float | None, w: float, why: str, flags: list[str]) -> _Ind:
+def _as_printed(printed: float | None, w: float, why: str, flags: list[str]) -> RowScore:
     if printed is None:
-        return _Ind("as_printed", None, None, reason=f"{why}；未填得分", flags=flags)
+        return RowScore("as_printed", None, None, reason=f"{why}；未填得分", flags=flags)
     s = min(max(printed, 0.0), w)
     if s != printed:
         flags = [*flags, "score_out_of_range"]
         why += f"；填报 {_s(printed)} 超出 [0, {_f(w)}]，按 {_s(s)} 计"
-    return _Ind("as_printed", s, s, reason=why, flags=flags, low=s, high=s)
+    return RowScore("as_printed", s, s, reason=why, flags=flags, low=s, high=s)
 
 
-def _score_indicator(ind: Indicator, rules: RuleSet, explain: bool) -> _Ind:
+def _score_indicator(ind: Indicator, rules: RuleSet, explain: bool) -> RowScore:
     w = ind.weight
     printed = ind.score
     if w is None:
-        return _Ind("not_scored", None, reason="未填分值，不计分")
+        return RowScore("not_scored", None, reason="未填分值，不计分")
     if ind.level1 in rules.as_printed_level1:
         return _as_printed(printed, w, f"{ind.level1}按填报得分计（规则 {rules.name}）", [])
     t = parse_value(ind.target, ind.name)
@@ -631,17 +639,17 @@ def _score_indicator(ind: Indicator, rules: RuleSet, explain: bool) -> _Ind:
 # Scoring a row depends only on its printed texts, weight and score, the direction its
 # name implies, and the rules; template rows (``=100%`` / ``100%`` / 5 / 5) repeat across
 # tables, so results are memoised per rule set. Cached results are never mutated.
-_MEMO: dict[int, tuple[RuleSet, dict[tuple[object, ...], _Ind]]] = {}
+_MEMO: dict[int, tuple[RuleSet, dict[tuple[object, ...], RowScore]]] = {}
 _MEMO_SIZE = 1 << 16
 
 
-def _memo(rules: RuleSet) -> dict[tuple[object, ...], _Ind]:
+def _memo(rules: RuleSet) -> dict[tuple[object, ...], RowScore]:
     hit = _MEMO.get(id(rules))
     if hit is not None and hit[0] is rules:
         return hit[1]
     if len(_MEMO) > 64:
         _MEMO.clear()
-    memo: dict[tuple[object, ...], _Ind] = {}
+    memo: dict[tuple[object, ...], RowScore] = {}
     _MEMO[id(rules)] = (rules, memo)
     return memo
 
@@ -680,8 +688,8 @@ def _new_row(
     key: tuple[object, ...],
     rules: RuleSet,
     explain: bool,
-    memo: dict[tuple[object, ...], _Ind],
-) -> _Ind:
+    memo: dict[tuple[object, ...], RowScore],
+) -> RowScore:
     """Score a row not in the memo, and remember it."""
     r = _score_indicator(ind, rules, explain)
     if len(memo) >= _MEMO_SIZE:
@@ -691,8 +699,8 @@ def _new_row(
 
 
 def _score_row(
-    ind: Indicator, rules: RuleSet, explain: bool, memo: dict[tuple[object, ...], _Ind]
-) -> _Ind:
+    ind: Indicator, rules: RuleSet, explain: bool, memo: dict[tuple[object, ...], RowScore]
+) -> RowScore:
     key = _row_keys([ind], rules.as_printed_level1, explain)[0]
     r = memo.get(key)
     return r if r is not None else _new_row(ind, key, rules, explain, memo)
@@ -717,7 +725,7 @@ def indicator_sensitive(ind: Indicator, rules: RuleSet) -> bool:
 
 
 def _variant_score(
-    ind: Indicator, r: _Ind, rules: RuleSet, alt: RuleSet, cheap: bool
+    ind: Indicator, r: RowScore, rules: RuleSet, alt: RuleSet, cheap: bool
 ) -> float | None:
     """The score of row ``ind`` (memoised as ``r`` under ``rules``) under ``alt``, a variant
     of ``rules``; ``cheap`` when the variant changes only 执行率 and quantitative rules."""
@@ -802,7 +810,9 @@ def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
         low += r.low
         high += r.high
     # every row is filled in now
-    return _Core(execution, cast("list[_Ind]", rows), _round2(total), _round2(low), _round2(high))
+    return _Core(
+        execution, cast("list[RowScore]", rows), _round2(total), _round2(low), _round2(high)
+    )
 
 
 def _printed_indicator_sum(table: Table) -> float:
@@ -1104,7 +1114,7 @@ def _execution_result(ex: _Exec, rules: RuleSet) -> ExecutionScore:
     return trusted(ExecutionScore, data)
 
 
-def _row_fields(r: _Ind) -> tuple[Any, ...]:
+def _row_fields(r: RowScore) -> tuple[Any, ...]:
     t, a = r.target, r.actual
     return (
         t.kind if t is not None else "empty",
@@ -1113,7 +1123,7 @@ def _row_fields(r: _Ind) -> tuple[Any, ...]:
     )
 
 
-def _row_result(ind: Indicator, r: _Ind, tol: float) -> dict[str, Any]:
+def _row_result(ind: Indicator, r: RowScore, tol: float) -> dict[str, Any]:
     """The ``__dict__`` of an ``IndicatorScore`` for row ``ind`` scored as ``r``: the fields
     that depend only on the row memo's key (texts, weight, printed score), from ``target``
     to ``reason``, in declaration order among the row's place, names and flags, which are
@@ -1150,7 +1160,9 @@ def _row_result(ind: Indicator, r: _Ind, tol: float) -> dict[str, Any]:
     }
 
 
-def _indicator_models(inds: list[Indicator], rows: list[_Ind], tol: float) -> list[IndicatorScore]:
+def _indicator_models(
+    inds: list[Indicator], rows: list[RowScore], tol: float
+) -> list[IndicatorScore]:
     """Each row's ``IndicatorScore``: the memoised row's fields with its place and names."""
     out: list[IndicatorScore] = []
     append = out.append
@@ -1175,7 +1187,7 @@ def _indicator_models(inds: list[Indicator], rows: list[_Ind], tol: float) -> li
 
 
 def _indicator_sums(
-    inds: list[Indicator], rows: list[_Ind], differences: list[Difference]
+    inds: list[Indicator], rows: list[RowScore], differences: list[Difference]
 ) -> tuple[dict[str, list[float]], float, float]:
     """The 一级 groups (一级 → [Σ weight, Σ printed score, Σ score]), Σ weights and
     Σ printed scores of weighted rows; each row's difference is added to ``differences``.
@@ -1208,20 +1220,35 @@ def _indicator_sums(
     return groups, weights, printed_ind
 
 
-def score_rows(
+def row_scores(
     table: Table, rules: str | Path | RuleSet = "mof-2020"
-) -> tuple[ExecutionScore | None, list[IndicatorScore]]:
-    """``score(table, rules).execution`` and ``.indicators``, without totals or explanation.
+) -> tuple[ExecutionScore | None, list[RowScore]]:
+    """``score_rows`` with each row as the engine keeps it (a shared, read-only
+    :class:`RowScore`) rather than an ``IndicatorScore`` model built for the table.
 
-    For callers that check rows one by one (the audit): the search for the
-    basis of a printed total, the money-row checks and the 一级 sums are skipped.
+    For callers that read every row's score and keep none of them (the audit).
     """
     rs = load_rules(rules)
     if table.form == "project_target":
         return None, []
     core = _core(table, rs, explain=True)
     execution = _execution_result(core.execution, rs) if core.execution is not None else None
-    return execution, _indicator_models(table.indicators, core.indicators, rs.tolerance)
+    return execution, core.indicators
+
+
+def score_rows(
+    table: Table, rules: str | Path | RuleSet = "mof-2020"
+) -> tuple[ExecutionScore | None, list[IndicatorScore]]:
+    """``score(table, rules).execution`` and ``.indicators``, without totals or explanation.
+
+    For callers that check rows one by one: the search for the basis of a printed
+    total, the money-row checks and the 一级 sums are skipped.
+    """
+    rs = load_rules(rules)
+    execution, rows = row_scores(table, rs)
+    if not rows:
+        return execution, []
+    return execution, _indicator_models(table.indicators, rows, rs.tolerance)
 
 
 def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:

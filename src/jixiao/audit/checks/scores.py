@@ -18,13 +18,13 @@ from jixiao.audit.registry import (
     check,
 )
 from jixiao.audit.settings import EXECUTION_EXPLANATION_WORDS
-from jixiao.scoring import IndicatorScore, indicator_sensitive, quantitative_variant_scores
+from jixiao.scoring import RowScore, indicator_sensitive, quantitative_variant_scores
 from jixiao.values import Value
 
 _EPS = 1e-9
 
 
-def _rule_comparisons(ctx: Context) -> list[tuple[Row, IndicatorScore, str, float, float]]:
+def _rule_comparisons(ctx: Context) -> list[tuple[Row, RowScore, str, float, float]]:
     """Rows whose printed score is outside what the rules allow.
 
     Returns (row, its score, "below" | "above", lowest allowed, highest allowed).
@@ -33,7 +33,7 @@ def _rule_comparisons(ctx: Context) -> list[tuple[Row, IndicatorScore, str, floa
     cached = ctx.memo.get("rule_comparisons")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    out: list[tuple[Row, IndicatorScore, str, float, float]] = []
+    out: list[tuple[Row, RowScore, str, float, float]] = []
     sc = ctx.score
     if sc is not None:
         tol = ctx.tolerance
@@ -45,11 +45,11 @@ def _rule_comparisons(ctx: Context) -> list[tuple[Row, IndicatorScore, str, floa
             if row.index in damaged:
                 continue  # a damaged number (suspicious-number) says nothing of the score
             if s.method == "quantitative":
-                if s.recomputed_score is None:
+                if s.recomputed is None:
                     continue
                 if "claim_only" in s.flags or "target_has_several_values" in s.flags:
                     continue  # no number to score, or an ambiguous target
-                rec = s.recomputed_score
+                rec = s.recomputed
                 if abs(printed - rec) <= tol + _EPS:
                     continue
                 if indicator_sensitive(row.ind, ctx.rules) and any(
@@ -157,7 +157,9 @@ def missing_deviation_reason(ctx: Context) -> CheckResult:
     checked = False
     flags_by_row: dict[int, list[str]] = {}
     if ctx.score is not None:
-        flags_by_row = {s.index: s.flags for s in ctx.score.indicators}
+        flags_by_row = {
+            r.index: s.flags for r, s in zip(ctx.rows, ctx.score.indicators, strict=True)
+        }
     ratio = ctx.rules.quantitative.exceed_flag_ratio
     damaged = suspicious_rows(ctx)
     for row in ctx.rows:
@@ -229,7 +231,9 @@ def reason_without_deduction(ctx: Context) -> CheckResult:
     checked = False
     flags_by_row: dict[int, list[str]] = {}
     if ctx.score is not None:
-        flags_by_row = {s.index: s.flags for s in ctx.score.indicators}
+        flags_by_row = {
+            r.index: s.flags for r, s in zip(ctx.rows, ctx.score.indicators, strict=True)
+        }
     for row in ctx.rows:
         w, s = row.ind.weight, row.ind.score
         if w is None or s is None:
@@ -285,7 +289,11 @@ def unmeasurable_actual(ctx: Context) -> CheckResult:
     checked = False
     conflicts: set[int] = set()
     if ctx.score is not None:
-        conflicts = {s.index for s in ctx.score.indicators if "direction_conflict" in s.flags}
+        conflicts = {
+            r.index
+            for r, s in zip(ctx.rows, ctx.score.indicators, strict=True)
+            if "direction_conflict" in s.flags
+        }
     for row in ctx.indicator_rows:
         t, a = row.target, row.actual
         if t.kind in ("empty", "placeholder"):
