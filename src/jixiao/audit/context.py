@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from jixiao.audit.model import Location, Part
 from jixiao.audit.settings import EMPTY_TEXTS, AuditSettings
@@ -19,8 +19,7 @@ from jixiao.values import normalize as _normalize
 TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计", "总计")
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
+class Scored(NamedTuple):
     """What the checks use of a table's score: 执行率 and each row's score, in the order of
     ``table.indicators`` (shared with other tables: read only)."""
 
