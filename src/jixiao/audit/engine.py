@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import jixiao.audit.checks  # noqa: F401  (registers the checks)
 from jixiao.audit.context import Context
 from jixiao.audit.model import SEVERITIES, Finding, Report, Status
-from jixiao.audit.registry import CHECKS
+from jixiao.audit.registry import CHECKS, VERSION, CheckInfo
 from jixiao.audit.settings import DEFAULT_RULES, DEFAULT_SETTINGS, AuditSettings
 from jixiao.models import Table
 from jixiao.scoring import RuleSet, load_rules
@@ -20,9 +19,17 @@ def rules_for(table: Table, rules: str | Path | RuleSet | None) -> RuleSet:
     return load_rules(rules if rules is not None else DEFAULT_RULES[table.form])
 
 
-def _number(x: Any) -> Any:
-    """An int (or bool) as the float a validated Finding would hold; anything else as is."""
-    return float(x) if isinstance(x, int) else x
+# form → (registry version, the checks that apply to the form in the registry's order,
+# the status of every check before any runs: not_applicable).
+_PLANS: dict[str, tuple[int, list[tuple[str, CheckInfo]], dict[str, Status]]] = {}
+
+
+def _plan(form: str) -> tuple[list[tuple[str, CheckInfo]], dict[str, Status]]:
+    plan = _PLANS.get(form)
+    if plan is None or plan[0] != VERSION[0]:
+        applicable = [(code, info) for code, info in CHECKS.items() if form in info.forms]
+        plan = _PLANS[form] = (VERSION[0], applicable, dict.fromkeys(CHECKS, "not_applicable"))
+    return plan[1], plan[2]
 
 
 def audit(
@@ -39,11 +46,10 @@ def audit(
     rs = rules_for(table, rules)
     ctx = Context(table, rs, settings or DEFAULT_SETTINGS)
     findings: list[Finding] = []
-    checks: dict[str, Status] = {}
-    for code, info in CHECKS.items():
-        if table.form not in info.forms:
-            checks[code] = "not_applicable"
-            continue
+    applicable, checks = _plan(table.form)
+    checks = checks.copy()  # every code, in the registry's order; not_applicable until run
+    label: str | None = None
+    for code, info in applicable:
         result = info.func(ctx)
         if isinstance(result, str):
             checks[code] = result
@@ -52,7 +58,10 @@ def audit(
             checks[code] = "pass"
             continue
         checks[code] = "fail"
+        if label is None:
+            label = ctx.label
         for hit in result:
+            expected, found, tolerance = hit.expected, hit.found, hit.tolerance
             findings.append(
                 trusted(
                     Finding,
@@ -61,11 +70,12 @@ def audit(
                         "severity": info.severity,
                         "title": info.title,
                         "message": info.message(hit),
-                        "table": ctx.label,
+                        "table": label,
                         "location": hit.location,
-                        "expected": _number(hit.expected),
-                        "found": _number(hit.found),
-                        "tolerance": _number(hit.tolerance),
+                        # an int (or bool) as the float a validated Finding would hold
+                        "expected": float(expected) if isinstance(expected, int) else expected,
+                        "found": float(found) if isinstance(found, int) else found,
+                        "tolerance": float(tolerance) if isinstance(tolerance, int) else tolerance,
                         "cause": hit.cause,
                     },
                 )

@@ -80,6 +80,9 @@ class CheckInfo:
 
 
 CHECKS: dict[str, CheckInfo] = {}
+# Bumped whenever CHECKS changes (a check registered, the order changed), so that
+# what is derived from the registry (the checks of each form) is made again.
+VERSION = [0]
 
 
 def check(
@@ -100,6 +103,7 @@ def check(
     def register(func: CheckFunc) -> CheckFunc:
         if code in CHECKS:
             raise ValueError(f"duplicate check code {code!r}")
+        VERSION[0] += 1
         CHECKS[code] = CheckInfo(
             code=code,
             severity=severity,
@@ -122,3 +126,4 @@ def sort_checks() -> None:
     items = sorted(CHECKS.items(), key=lambda kv: order.index(kv[1].group))
     CHECKS.clear()
     CHECKS.update(items)
+    VERSION[0] += 1
