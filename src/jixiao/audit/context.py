@@ -133,6 +133,10 @@ def clear_caches() -> None:
     row_values.cache_clear()
 
 
+# A location with every field unset, in declaration order (``Context._loc`` copies it).
+_LOCATION: dict[str, Any] = dict.fromkeys(Location.model_fields)
+
+
 class Context:
     """One table under audit. Parsed values and the score are computed once."""
 
@@ -212,28 +216,17 @@ class Context:
         Built without validation from fields made here; the ``extra`` fields a
         check names by keyword are validated (a wrong name or type is a bug).
         """
-        data: dict[str, Any] = {
-            "part": part,
-            "fund": None,
-            "column": column,
-            "index": None,
-            "level1": None,
-            "level2": None,
-            "name": None,
-            "file": self.file,
-            "page": None,
-            "line": None,
-            "sheet": None,
-            "cell": None,
-        }
+        data = _LOCATION.copy()  # every field, in declaration order
+        data["part"] = part
+        data["column"] = column
+        data["file"] = self.file
         if src is not None:
-            data.update(
-                file=src.file or self.file,
-                page=src.page,
-                line=src.line,
-                sheet=src.sheet,
-                cell=src.cell,
-            )
+            s = src.__dict__
+            data["file"] = s["file"] or self.file
+            data["page"] = s["page"]
+            data["line"] = s["line"]
+            data["sheet"] = s["sheet"]
+            data["cell"] = s["cell"]
         if extra:
             return Location.model_validate({**data, **extra})
         return trusted(Location, data)
@@ -242,7 +235,10 @@ class Context:
         ind = row.ind
         loc = self._loc("indicator", column, ind.source)
         fields = loc.__dict__  # filled here with values of the declared types
-        fields.update(index=row.index, level1=ind.level1, level2=ind.level2, name=ind.name)
+        fields["index"] = row.index
+        fields["level1"] = ind.level1
+        fields["level2"] = ind.level2
+        fields["name"] = ind.name
         return loc
 
     def at_fund(self, fund: Fund, column: str | None = None) -> Location:
