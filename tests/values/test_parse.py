@@ -288,6 +288,17 @@ def test_any_text_parses_without_error(text: str) -> None:
         [
             *("", "%", "(%)", "(人)", "(个)", "(件/人/年)", "(起)", "(天)", "(个月)", "(年)"),
             *("(万元)", "(百分比)", "(分)", "(ab)", "(个工作日)", "(小时/天)", "(部)", "(元/亩)"),
+            *(
+                "(个点)",
+                "(件/人)",
+                "(人/年)",
+                "(年/人)",
+                "(个/天)",
+                "(件／人)",
+                "(人/ｋ)",
+                "(个人)",
+            ),
+            *("(台次)", "(人/天/年)", "(元/)", "(/人)"),
         ]
     ),
 )
@@ -305,9 +316,9 @@ def test_the_plain_shortcut_agrees_with_the_general_parser(
 def test_the_plain_shortcut_takes_the_common_shapes() -> None:
     from jixiao.values.parse import _plain
 
-    for text in ("96.5%", ">=95%", "=100%", "120(人)", "≤2(起)"):
+    for text in ("96.5%", ">=95%", "=100%", "120(人)", "≤2(起)", "=5.00(个)", "40(件/人/年)"):
         assert _plain(text) is not None, text
-    for text in ("2023(年)", "1(个工作日)", "3(天)", "完成127项"):
+    for text in ("2023(年)", "1(个工作日)", "3(天)", "完成127项", "24(小时/天)", "2(个月)"):
         assert _plain(text) is None, text
 
 

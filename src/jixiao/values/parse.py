@@ -320,6 +320,18 @@ def _compound(s: str, text: str) -> Value | None:
 _PLAIN = re.compile(r"(>=|<=|=|≥|≤|>|<)?(\d+(?:\.\d+)?)(%|\([^()\d]{1,12}\))?")
 
 
+def _plain_unit(unit: str) -> bool:
+    """A unit the shortcut reads as the general parser would: known and not a time
+    (a duration needs judgement), or ``a/b`` of known units not starting with a time
+    (``件/人/年``, ``元/亩``); never ``个`` before a time (``个月`` is a duration)."""
+    if "/" in unit:
+        parts = unit.split("/")
+        return parts[0] not in vocab.TIME_UNITS and all(p in vocab.KNOWN_UNITS for p in parts)
+    if unit not in vocab.KNOWN_UNITS or unit in vocab.TIME_UNITS:
+        return False
+    return not (unit.startswith("个") and unit[1:] in vocab.TIME_UNITS)
+
+
 def _plain(text: str) -> Value | None:
     m = _PLAIN.fullmatch(text)
     if m is None:
@@ -327,11 +339,7 @@ def _plain(text: str) -> Value | None:
     pre, num, raw = m.groups()
     number = float(num)
     unit = _unit(raw)
-    if (
-        unit is not None
-        and unit != "%"
-        and (unit not in vocab.KNOWN_UNITS or unit in vocab.TIME_UNITS or unit.startswith("个"))
-    ):
+    if unit is not None and unit != "%" and not _plain_unit(unit):
         return None
     op = vocab.PREFIX_OPERATORS[pre] if pre else None
     flags = ("percent_over_100",) if unit == "%" and number > 100 else ()
