@@ -131,43 +131,28 @@ def test_the_lean_execution_score_agrees_with_the_full_one(
 
 
 @pytest.mark.parametrize("rules", RULES, ids=lambda r: r.name)
-def test_score_rows_are_the_rows_of_the_full_score(rules: Any) -> None:
-    from jixiao.scoring import score_rows
+def test_score_rows_and_row_scores_are_the_rows_of_the_full_score(rules: Any) -> None:
+    """``score_rows`` gives the full score's row models; ``row_scores`` (the audit's)
+    the same scores as the engine keeps them."""
+    from jixiao.scoring import row_scores, score_rows
 
     compared = 0
     for table in gold_tables():
         full = score(table, rules)
         execution, indicators = score_rows(table, rules)
+        kept_execution, rows = row_scores(table, rules)
         if not full.scored:
-            assert (execution, indicators) == (None, [])
+            assert (execution, indicators) == (kept_execution, rows) == (None, [])
             continue
-        assert execution == full.execution
+        assert execution == kept_execution == full.execution
         assert [i.model_dump() for i in indicators] == [i.model_dump() for i in full.indicators]
-        for m in indicators:
-            assert_exact_model(m)
-        compared += len(indicators)
-    assert compared > 100
-
-
-@pytest.mark.parametrize("rules", RULES, ids=lambda r: r.name)
-def test_row_scores_hold_what_the_row_models_hold(rules: Any) -> None:
-    """``row_scores`` (the audit's) gives each row's score as ``score`` does."""
-    from jixiao.scoring import row_scores
-
-    compared = 0
-    for table in gold_tables():
-        full = score(table, rules)
-        execution, rows = row_scores(table, rules)
-        if not full.scored:
-            assert (execution, rows) == (None, [])
-            continue
-        assert execution == full.execution
         assert len(rows) == len(full.indicators)
-        for r, m in zip(rows, full.indicators, strict=True):
+        for r, m in zip(rows, indicators, strict=True):
+            assert_exact_model(m)
             assert (r.method, r.score, r.recomputed, r.band, r.band_closed, r.reason, r.flags) == (
                 m.method, m.score, m.recomputed_score, m.band, m.band_closed, m.reason, m.flags,
             )  # fmt: skip
-            compared += 1
+        compared += len(indicators)
     assert compared > 100
 
 
