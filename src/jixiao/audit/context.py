@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -31,8 +32,11 @@ class Scored(NamedTuple):
 class Row:
     """An indicator row with its parsed target and actual (not to be changed by checks).
 
-    Not frozen: a frozen dataclass is about four times slower to build, and a
-    row is built for every indicator of every table audited.
+    The indicator's printed fields are copied here, read once: the checks read
+    them many times, and reading a pydantic model's attribute costs about 2.7
+    times a plain one (``benchmarks/instructions.py``). Not frozen: a frozen
+    dataclass is about four times slower to build, and a row is built for every
+    indicator of every table audited.
     """
 
     index: int  # 1-based, as numbered in findings
@@ -41,6 +45,23 @@ class Row:
     actual: Value
     key: str  # the 三级 name normalised for comparison ("" when none)
     placeholder_name: bool  # the 三级 name is a template placeholder (无, 指标1 …)
+    # ``ind``'s fields, as printed (``_INDICATOR_FIELDS``)
+    name: str | None
+    level1: str | None
+    level2: str | None
+    weight: float | None
+    score: float | None
+    target_text: str | None
+    actual_text: str | None
+    deviation: str | None
+    note: str | None
+    source: Source | None
+
+
+# The Indicator fields a Row copies, in the order of its fields after ``placeholder_name``.
+_INDICATOR_FIELDS = operator.itemgetter(
+    "name", "level1", "level2", "weight", "score", "target", "actual", "deviation", "note", "source"
+)
 
 
 @lru_cache(maxsize=65536)
@@ -160,10 +181,11 @@ class Context:
     @cached_property
     def rows(self) -> list[Row]:
         """Every indicator row with its parsed target and actual."""
-        return [
-            Row(n, ind, *row_values(ind.target, ind.actual, ind.name))
-            for n, ind in enumerate(self.table.indicators, start=1)
-        ]
+        rows: list[Row] = []
+        for n, ind in enumerate(self.table.indicators, start=1):
+            fields = _INDICATOR_FIELDS(vars(ind))
+            rows.append(Row(n, ind, *row_values(fields[5], fields[6], fields[0]), *fields))
+        return rows
 
     @cached_property
     def indicator_rows(self) -> list[Row]:
@@ -173,16 +195,14 @@ class Context:
         department form, whose 三级 is one note for all) are left out.
         """
         skip = set(self.rules.as_printed_level1)
-        return [
-            r
-            for r in self.rows
-            if r.ind.level1 not in skip and not (r.ind.note and r.ind.name is None)
-        ]
+        return [r for r in self.rows if r.level1 not in skip and not (r.note and r.name is None)]
 
-    def level1(self, ind: Indicator) -> str | None:
-        if ind.level1 is None:
+    def level1(self, ind: Indicator | Row) -> str | None:
+        """The row's 一级 under its usual name (the settings' aliases)."""
+        level1 = ind.level1
+        if level1 is None:
             return None
-        return self.settings.level1_aliases.get(ind.level1, ind.level1)
+        return self.settings.level1_aliases.get(level1, level1)
 
     @cached_property
     def execution_fund(self) -> Fund | None:
@@ -232,13 +252,12 @@ class Context:
         return trusted(Location, data)
 
     def at_indicator(self, row: Row, column: str | None = None) -> Location:
-        ind = row.ind
-        loc = self._loc("indicator", column, ind.source)
+        loc = self._loc("indicator", column, row.source)
         fields = loc.__dict__  # filled here with values of the declared types
         fields["index"] = row.index
-        fields["level1"] = ind.level1
-        fields["level2"] = ind.level2
-        fields["name"] = ind.name
+        fields["level1"] = row.level1
+        fields["level2"] = row.level2
+        fields["name"] = row.name
         return loc
 
     def at_fund(self, fund: Fund, column: str | None = None) -> Location:

@@ -226,9 +226,9 @@ def level1_weight_mismatch(ctx: Context) -> CheckResult:
     if not printed:
         return NOT_APPLICABLE
     sums: dict[str, float] = {}
-    for ind in ctx.table.indicators:
-        if ind.weight is not None and ind.level1 is not None:
-            sums[ind.level1] = sums.get(ind.level1, 0.0) + ind.weight
+    for row in ctx.rows:
+        if row.weight is not None and row.level1 is not None:
+            sums[row.level1] = sums.get(row.level1, 0.0) + row.weight
     hits: list[Hit] = []
     for level1, weight in printed.items():
         got = sums.get(level1, 0.0)
@@ -444,7 +444,7 @@ def score_exceeds_weight(ctx: Context) -> CheckResult:
                 )
             )
     for row in ctx.rows:
-        w, s = row.ind.weight, row.ind.score
+        w, s = row.weight, row.score
         if w is None or s is None:
             continue
         checked = True

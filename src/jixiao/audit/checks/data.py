@@ -63,10 +63,10 @@ def _suspicious(row: Row, v: Value, column: str) -> tuple[str, str] | None:
                 f"{column}「{v.text}」超过 100%",
                 f"「≥{fmt(n - 200)}%」的「≥」被识别成了「2」",
             )
-        name = normalize(row.ind.name or "")
+        name = normalize(row.name or "")
         if name.endswith(BOUNDED_RATE_ENDINGS):
             return (
-                f"{column}「{v.text}」超过 100%，而「{row.ind.name}」不可能超过 100%",
+                f"{column}「{v.text}」超过 100%，而「{row.name}」不可能超过 100%",
                 "录入错误",
             )
     return None
@@ -139,7 +139,7 @@ def suspicious_number(ctx: Context) -> CheckResult:
         if found is None:
             continue
         column, what, cause = found
-        text = row.ind.target if column == "target" else row.ind.actual
+        text = row.target_text if column == "target" else row.actual_text
         hits.append(
             Hit(
                 ctx.at_indicator(row, column),

@@ -47,17 +47,17 @@ def placeholder_indicator(ctx: Context) -> CheckResult:
         return INSUFFICIENT
     hits: list[Hit] = []
     for row in rows:
-        ind = row.ind
+        name, target = row.name, row.target_text
         detail: str | None = None
-        if ind.name is None and ind.target is None and ind.actual is None:
+        if name is None and target is None and row.actual_text is None:
             detail = "空白指标行：没有三级指标和年度指标值"
         elif row.placeholder_name:
-            target = f"，年度指标值为「{ind.target}」" if ind.target else ""
-            detail = f"三级指标为占位内容「{ind.name}」{target}"
+            target = f"，年度指标值为「{target}」" if target else ""
+            detail = f"三级指标为占位内容「{name}」{target}"
         elif row.target.kind == "placeholder":
-            detail = f"三级指标「{ind.name}」的年度指标值为占位内容「{ind.target}」"
+            detail = f"三级指标「{name}」的年度指标值为占位内容「{target}」"
         elif row.target.kind == "empty":
-            detail = f"三级指标「{ind.name}」没有年度指标值"
+            detail = f"三级指标「{name}」没有年度指标值"
         if detail is None:
             continue
         hits.append(
@@ -65,7 +65,7 @@ def placeholder_indicator(ctx: Context) -> CheckResult:
                 ctx.at_indicator(row, "name"),
                 {"detail": detail},
                 expected="具体的三级指标和年度指标值",
-                found=ind.name if ind.name is not None else ind.target,
+                found=name if name is not None else target,
             )
         )
     return hits
@@ -104,9 +104,9 @@ def vague_target(ctx: Context) -> CheckResult:
     return [
         Hit(
             ctx.at_indicator(row, "target"),
-            {"target": row.ind.target},
+            {"target": row.target_text},
             expected="可衡量的年度指标值",
-            found=row.ind.target,
+            found=row.target_text,
         )
         for row in rows
         if _vague(row.target)
@@ -166,15 +166,15 @@ def unit_mismatch(ctx: Context) -> CheckResult:
                 Hit(
                     ctx.at_indicator(row, "actual"),
                     {
-                        "detail": f"年度指标值「{row.ind.target}」的单位是「{t.unit}」，"
-                        f"实际完成值「{row.ind.actual}」的单位却是「{a.unit}」，两者无法比较"
+                        "detail": f"年度指标值「{row.target_text}」的单位是「{t.unit}」，"
+                        f"实际完成值「{row.actual_text}」的单位却是「{a.unit}」，两者无法比较"
                     },
                     expected=t.unit,
                     found=a.unit,
                 )
             )
             continue
-        conflict = _name_unit_conflict(row.ind.name, row.target)
+        conflict = _name_unit_conflict(row.name, row.target)
         if conflict is not None:
             hits.append(
                 Hit(
@@ -211,20 +211,20 @@ def duplicate_indicator(ctx: Context) -> CheckResult:
         if first is None:
             seen[key] = row
             continue
-        a, b = first.ind, row.ind
-        if (a.level2, a.target, a.weight) == (b.level2, b.target, b.weight):
+        a, b = first, row
+        if (a.level2, a.target_text, a.weight) == (b.level2, b.target_text, b.weight):
             same = "（二级指标、年度指标值和分值也相同）"
         else:
             where = "、".join(x for x in (a.level2, b.level2) if x)
             same = f"（分属 {where}）" if a.level2 != b.level2 and where else ""
-        src = first.ind.source
+        src = first.source
         line = f"（第 {src.line} 行）" if src is not None and src.line is not None else ""
         hits.append(
             Hit(
                 ctx.at_indicator(row, "name"),
-                {"name": row.ind.name, "first": f"第 {first.index} 个指标{line}", "same": same},
+                {"name": row.name, "first": f"第 {first.index} 个指标{line}", "same": same},
                 expected="每个指标只出现一次",
-                found=row.ind.name,
+                found=row.name,
             )
         )
     return hits
@@ -242,7 +242,7 @@ def duplicate_indicator(ctx: Context) -> CheckResult:
     forms=ALL_FORMS,
 )
 def level2_as_name(ctx: Context) -> CheckResult:
-    rows = [r for r in ctx.indicator_rows if r.ind.name]
+    rows = [r for r in ctx.indicator_rows if r.name]
     if not rows:
         return INSUFFICIENT
     labels = set(LEVEL2_PARENT) | set(LEVEL2_PARENT.values())
@@ -250,9 +250,9 @@ def level2_as_name(ctx: Context) -> CheckResult:
     for row in rows:
         key = row.key
         which: str | None = None
-        if row.ind.level2 and key == name_key(row.ind.level2):
+        if row.level2 and key == name_key(row.level2):
             which = "二级指标"
-        elif row.ind.level1 and key == name_key(row.ind.level1):
+        elif row.level1 and key == name_key(row.level1):
             which = "一级指标"
         elif key in labels or f"{key}指标" in labels:
             which = "指标类别"
@@ -261,17 +261,17 @@ def level2_as_name(ctx: Context) -> CheckResult:
         hits.append(
             Hit(
                 ctx.at_indicator(row, "name"),
-                {"name": row.ind.name, "which": which},
+                {"name": row.name, "which": which},
                 expected="具体的三级指标",
-                found=row.ind.name,
+                found=row.name,
             )
         )
     return hits
 
 
 def _is_cost_row(ctx: Context, row: Row) -> bool:
-    level2 = row.ind.level2 or ""
-    return "成本" in level2 or ctx.level1(row.ind) == "成本指标"
+    level2 = row.level2 or ""
+    return "成本" in level2 or ctx.level1(row) == "成本指标"
 
 
 @check(
@@ -292,9 +292,9 @@ def cost_indicator_not_cost(ctx: Context) -> CheckResult:
         return NOT_APPLICABLE
     hits: list[Hit] = []
     for row in rows:
-        if row.placeholder_name or row.ind.name is None:
+        if row.placeholder_name or row.name is None:
             continue  # placeholder-indicator reports it
-        text = normalize(row.ind.name) + normalize(row.ind.target or "")
+        text = normalize(row.name) + normalize(row.target_text or "")
         if any(w in text for w in COST_WORDS):
             continue
         if any(p.unit in MONEY_SCALE for p in numeric_parts(row.target)):
@@ -302,9 +302,9 @@ def cost_indicator_not_cost(ctx: Context) -> CheckResult:
         hits.append(
             Hit(
                 ctx.at_indicator(row, "name"),
-                {"name": row.ind.name, "target": row.ind.target or "—"},
+                {"name": row.name, "target": row.target_text or "—"},
                 expected="反映成本、费用或预算控制的指标",
-                found=row.ind.name,
+                found=row.name,
             )
         )
     return hits
@@ -333,8 +333,8 @@ def missing_category(ctx: Context) -> CheckResult:
     real: dict[str, set[str]] = {}  # 一级 → 二级 with at least one real indicator
     present: dict[str, set[str]] = {}  # 一级 → 二级 printed at all
     for row in rows:
-        level1 = ctx.level1(row.ind) or LEVEL2_PARENT.get(row.ind.level2 or "", "")
-        level2 = row.ind.level2 or ""
+        level1 = ctx.level1(row) or LEVEL2_PARENT.get(row.level2 or "", "")
+        level2 = row.level2 or ""
         present.setdefault(level1, set()).add(level2)
         if not (row.placeholder_name or row.target.kind == "placeholder"):
             real.setdefault(level1, set()).add(level2)
@@ -395,11 +395,11 @@ def nonstandard_level1_weights(ctx: Context) -> CheckResult:
     f = ctx.execution_fund
     if ctx.table.form == "project_self_evaluation" and f is not None and f.weight is not None:
         sums["预算执行率"] = f.weight
-    for ind in ctx.table.indicators:
-        if ind.weight is None:
+    for row in ctx.rows:
+        if row.weight is None:
             continue
-        level1 = ctx.level1(ind) or "（未分类）"
-        sums[level1] = sums.get(level1, 0.0) + ind.weight
+        level1 = ctx.level1(row) or "（未分类）"
+        sums[level1] = sums.get(level1, 0.0) + row.weight
     if not any(k != "预算执行率" for k in sums):
         return INSUFFICIENT
     names = list(defaults) + [k for k in sums if k not in defaults]

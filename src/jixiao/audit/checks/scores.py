@@ -39,7 +39,7 @@ def _rule_comparisons(ctx: Context) -> list[tuple[Row, RowScore, str, float, flo
         tol = ctx.tolerance
         damaged = suspicious_rows(ctx)
         for row, s in zip(ctx.rows, sc.indicators, strict=True):
-            w, printed = row.ind.weight, row.ind.score
+            w, printed = row.weight, row.score
             if w is None or printed is None or printed > w + tol or printed < -tol:
                 continue  # unscored, or out of range (score-exceeds-weight)
             if row.index in damaged:
@@ -77,7 +77,7 @@ def _rule_hits(ctx: Context, side: str) -> CheckResult:
     if sc is None:
         return INSUFFICIENT
     if not any(
-        s.method in ("quantitative", "qualitative") and r.ind.score is not None
+        s.method in ("quantitative", "qualitative") and r.score is not None
         for r, s in zip(ctx.rows, sc.indicators, strict=True)
     ):
         return INSUFFICIENT
@@ -90,13 +90,13 @@ def _rule_hits(ctx: Context, side: str) -> CheckResult:
             Hit(
                 ctx.at_indicator(row, "score"),
                 {
-                    "found": fmt(row.ind.score),
+                    "found": fmt(row.score),
                     "expected": fmt(lo) if lo == hi else f"{fmt(lo)} 至 {fmt(hi)}",
                     "reason": s.reason,
                     "rules": ctx.rules.label,
                 },
                 expected=expected,
-                found=row.ind.score,
+                found=row.score,
                 tolerance=ctx.tolerance,
             )
         )
@@ -163,11 +163,11 @@ def missing_deviation_reason(ctx: Context) -> CheckResult:
     ratio = ctx.rules.quantitative.exceed_flag_ratio
     damaged = suspicious_rows(ctx)
     for row in ctx.rows:
-        w, s = row.ind.weight, row.ind.score
+        w, s = row.weight, row.score
         if w is None or s is None:
             continue
         checked = True
-        if not is_no_reason(row.ind.deviation):
+        if not is_no_reason(row.deviation):
             continue
         if s < w - tol - _EPS:
             hits.append(
@@ -184,7 +184,7 @@ def missing_deviation_reason(ctx: Context) -> CheckResult:
                 Hit(
                     ctx.at_indicator(row, "deviation"),
                     {
-                        "what": f"实际值「{row.ind.actual}」远超年度指标值「{row.ind.target}」"
+                        "what": f"实际值「{row.actual_text}」远超年度指标值「{row.target_text}」"
                         f"（为目标的 {times}，目标可能定得过低或填写有误）"
                     },
                     expected="偏差原因分析",
@@ -235,17 +235,17 @@ def reason_without_deduction(ctx: Context) -> CheckResult:
             r.index: s.flags for r, s in zip(ctx.rows, ctx.score.indicators, strict=True)
         }
     for row in ctx.rows:
-        w, s = row.ind.weight, row.ind.score
+        w, s = row.weight, row.score
         if w is None or s is None:
             continue
         checked = True
-        if is_no_reason(row.ind.deviation):
+        if is_no_reason(row.deviation):
             continue
         if s >= w - tol - _EPS and "exceeded_far" not in flags_by_row.get(row.index, []):
             hits.append(
                 Hit(
                     ctx.at_indicator(row, "deviation"),
-                    {"reason": _short(row.ind.deviation or ""), "found": fmt(s)},
+                    {"reason": _short(row.deviation or ""), "found": fmt(s)},
                     expected=f"低于 {fmt(w)} 的得分，或不填偏差原因",
                     found=s,
                 )
@@ -301,33 +301,33 @@ def unmeasurable_actual(ctx: Context) -> CheckResult:
         checked = True
         problem: str | None = None
         if a.claim == "not_assessed":
-            problem = f"「{row.ind.actual}」表明未测评"
+            problem = f"「{row.actual_text}」表明未测评"
         elif row.index in conflicts:
-            problem = f"「{row.ind.actual}」与年度指标值方向相反"
+            problem = f"「{row.actual_text}」与年度指标值方向相反"
             same = [
                 r.index
                 for r in ctx.rows
-                if r.index != row.index and r.ind.actual and r.ind.actual == row.ind.actual
+                if r.index != row.index and r.actual_text and r.actual_text == row.actual_text
             ]
             if same:
                 problem += f"（与第 {same[0]} 个指标的实际完成值相同，疑为复制）"
         elif numeric_parts(t) and not numeric_parts(a):
             if a.kind in ("empty", "placeholder"):
-                problem = "为空" if a.kind == "empty" else f"为占位内容「{row.ind.actual}」"
+                problem = "为空" if a.kind == "empty" else f"为占位内容「{row.actual_text}」"
             else:
-                problem = f"「{row.ind.actual}」没有数值"
+                problem = f"「{row.actual_text}」没有数值"
         if problem is None:
             continue
-        w, s = row.ind.weight, row.ind.score
+        w, s = row.weight, row.score
         suffix = ""
         if w is not None and s is not None and s >= w - ctx.tolerance:
             suffix = f"，却得满分 {fmt(s)}"
         hits.append(
             Hit(
                 ctx.at_indicator(row, "actual"),
-                {"problem": problem, "target": row.ind.target, "suffix": suffix},
+                {"problem": problem, "target": row.target_text, "suffix": suffix},
                 expected="可与年度指标值比较的实际数值",
-                found=row.ind.actual,
+                found=row.actual_text,
             )
         )
     return hits if checked else INSUFFICIENT
