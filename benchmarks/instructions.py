@@ -12,6 +12,9 @@ same corpus, one does the work and one does not; the difference is the work.
 Hash randomisation is off (``PYTHONHASHSEED=0``) so that both runs, and runs of
 two versions, probe dicts alike: the count repeats to within about 0.3%.
 Fewer instructions is faster, though not in proportion (memory, branches).
+To count another version, put its source first on the path:
+``git archive REV src/jixiao | tar -x -C /tmp/old`` then
+``PYTHONPATH=/tmp/old/src python benchmarks/instructions.py``.
 Needs valgrind (Debian package ``valgrind``); a traced run is about 50× slower.
 """
 
