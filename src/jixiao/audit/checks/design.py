@@ -52,8 +52,8 @@ def placeholder_indicator(ctx: Context) -> CheckResult:
         if name is None and target is None and row.actual_text is None:
             detail = "空白指标行：没有三级指标和年度指标值"
         elif row.placeholder_name:
-            target = f"，年度指标值为「{target}」" if target else ""
-            detail = f"三级指标为占位内容「{name}」{target}"
+            printed = f"，年度指标值为「{target}」" if target else ""
+            detail = f"三级指标为占位内容「{name}」{printed}"
         elif row.target.kind == "placeholder":
             detail = f"三级指标「{name}」的年度指标值为占位内容「{target}」"
         elif row.target.kind == "empty":
