@@ -33,8 +33,8 @@ class Value(NamedTuple):
     statement says about reaching the target (``达成指标`` → achieved, ``滞后``
     → missed). ``note`` says why a value was kept as text or what was noticed.
 
-    A named tuple rather than a frozen dataclass: it is built in C, five times
-    faster, and parsing a new corpus builds one or two for every distinct text.
+    A named tuple rather than a frozen dataclass: it is built in C, about three
+    times faster, and parsing a new corpus builds one or two for every distinct text.
     """
 
     text: str
