@@ -229,7 +229,7 @@ def test_variant_scores_are_checked_on_rows_that_missed_their_target() -> None:
 
 
 @pytest.mark.parametrize("rules", RULES, ids=lambda r: r.name)
-def test_the_row_memo_is_keyed_by_the_row_key(rules: Any) -> None:
+def test_the_row_memo_is_keyed_by_the_row_keys(rules: Any) -> None:
     """Scoring a table memoises each distinct row once, under its ``_row_keys`` key."""
     from jixiao.scoring import clear_caches, engine
 

@@ -183,8 +183,9 @@ class Context:
         """Every indicator row with its parsed target and actual."""
         rows: list[Row] = []
         for n, ind in enumerate(self.table.indicators, start=1):
-            fields = _INDICATOR_FIELDS(vars(ind))
-            rows.append(Row(n, ind, *row_values(fields[5], fields[6], fields[0]), *fields))
+            d = vars(ind)
+            parsed = row_values(d["target"], d["actual"], d["name"])
+            rows.append(Row(n, ind, *parsed, *_INDICATOR_FIELDS(d)))
         return rows
 
     @cached_property
@@ -197,9 +198,9 @@ class Context:
         skip = set(self.rules.as_printed_level1)
         return [r for r in self.rows if r.level1 not in skip and not (r.note and r.name is None)]
 
-    def level1(self, ind: Indicator | Row) -> str | None:
+    def level1(self, row: Row) -> str | None:
         """The row's 一级 under its usual name (the settings' aliases)."""
-        level1 = ind.level1
+        level1 = row.level1
         if level1 is None:
             return None
         return self.settings.level1_aliases.get(level1, level1)
@@ -221,8 +222,9 @@ class Context:
     def score(self) -> Scored | None:
         """The table's 执行率 and rows recomputed under the rules (self-evaluations only).
 
-        Equal to ``score(table, rules).execution`` and ``.indicators``;
-        the checks need no totals nor the search for a printed total's basis.
+        ``score(table, rules).execution``, and each row's score as the engine keeps
+        it (``row_scores``); the checks need no totals nor the search for a printed
+        total's basis.
         """
         if self.table.form == "project_target":
             return None
