@@ -12,9 +12,9 @@ Two layers:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 # ---------------------------------------------------------------------------
 # The grid: what every reader (text, xlsx, docx, pdf, ocr) produces.
@@ -86,15 +86,24 @@ class Source(BaseModel):
         return self.model_dump(exclude_none=True)
 
 
+def _positive_zero(x: float) -> float:
+    return x + 0.0  # -0.0 + 0.0 is 0.0; every other number is unchanged
+
+
+# A printed number. A negative zero (``-0``, or made by arithmetic) is read as 0: it
+# equals 0 but prints as ``-0.00``, and scoring memoises rows by their numbers.
+Number = Annotated[float, AfterValidator(_positive_zero)]
+
+
 class Fund(BaseModel):
     item: str
     group: str | None = None
-    initial_budget: float | None = None
-    budget: float | None = None
-    executed: float | None = None
-    rate: float | None = None
-    weight: float | None = None
-    score: float | None = None
+    initial_budget: Number | None = None
+    budget: Number | None = None
+    executed: Number | None = None
+    rate: Number | None = None
+    weight: Number | None = None
+    score: Number | None = None
     source: Source | None = None
 
 
@@ -104,8 +113,8 @@ class Indicator(BaseModel):
     name: str | None = None
     target: str | None = None
     actual: str | None = None
-    weight: float | None = None
-    score: float | None = None
+    weight: Number | None = None
+    score: Number | None = None
     deviation: str | None = None
     # A 三级 cell merged over several rows (a note, not an indicator name).
     note: str | None = None
@@ -119,8 +128,8 @@ class Goals(BaseModel):
 
 
 class Total(BaseModel):
-    weight: float | None = None
-    score: float | None = None
+    weight: Number | None = None
+    score: Number | None = None
 
 
 class Unparsed(BaseModel):
@@ -168,7 +177,7 @@ class Table(BaseModel):
     money_unit: Literal["元", "万元"] | None = None
     funds: list[Fund] = Field(default_factory=list)
     goals: Goals = Field(default_factory=Goals)
-    level1_weights: dict[str, float] = Field(default_factory=dict)
+    level1_weights: dict[str, Number] = Field(default_factory=dict)
     indicators: list[Indicator] = Field(default_factory=list)
     total: Total | None = None
     source: Source | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -172,6 +173,30 @@ def test_warm_caches_give_the_same_scores_as_cold_ones(
         clear_caches()
         cold = score(table, rules).model_dump()
         assert warm[0] == warm[1] == cold
+
+
+def test_a_negative_zero_score_is_zero_so_memoised_rows_agree() -> None:
+    """-0.0 equals 0.0, so rows differing only so share a memoised result; the models
+    read a negative zero as 0, and the reason never says ``-0.00``."""
+    from score_helpers import project
+
+    from jixiao.scoring import clear_caches
+
+    def row(printed: float) -> Indicator:
+        return Indicator(
+            level1="产出指标", level2="数量指标", name="指标", target="及时", actual="及时",
+            weight=0.5, score=printed,
+        )  # fmt: skip
+
+    table = project([row(0.5), row(0.0), row(-0.0)], executed=50.0, total=40.0)
+    assert [math.copysign(1.0, i.score or 0.0) for i in table.indicators] == [1.0, 1.0, 1.0]
+    clear_caches()
+    first = score(project([row(-0.0)], executed=50.0, total=40.0))
+    assert "-0.00" not in first.indicators[0].reason
+    warm = score(table).model_dump_json()
+    clear_caches()
+    assert score(table).model_dump_json() == warm
+    assert "-0.00" not in warm
 
 
 @settings(max_examples=150, deadline=None)

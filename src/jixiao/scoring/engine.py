@@ -148,6 +148,7 @@ class _Exec:
     printed_score: float | None
     reason: str
     flags: list[str]
+    row: Fund  # the money row (``_execution_row``)
 
 
 @dataclass(slots=True)
@@ -308,6 +309,7 @@ def _execution_from(form: str, row: Fund | None, rules: RuleSet, explain: bool) 
         printed_score=row.score,
         reason=reason,
         flags=flags,
+        row=row,
     )
 
 
@@ -450,13 +452,18 @@ def _comparisons(
     return results
 
 
+def _raw_key(q: QuantitativeRules, w: float) -> tuple[object, ...]:
+    """What an unrounded comparison depends on besides the row: the formulas and the weight."""
+    return (q.positive, q.reverse, q.points_per_percent, w)
+
+
 def _missed_raw(r: RowScore, w: float, q: QuantitativeRules) -> _Cmp | None:
     """The unrounded worst comparison of a sensitive row (a missed numeric target) under ``q``.
 
     Kept on the row's memoised result: rows repeat across tables, and every
     table whose printed total is explained asks for the same comparisons.
     """
-    key = (q.positive, q.reverse, q.points_per_percent, w)
+    key = _raw_key(q, w)
     cache = r.raw
     if cache is None:
         cache = r.raw = {}
@@ -507,9 +514,13 @@ def _quantitative(
             reason += f"，得 {_s(s)}/{_f(w)}"
         if "target_has_several_values" in flags:
             reason += "（目标含多个值，按第一个可比数值比较）"
+    if worst.reached:
+        return RowScore("quantitative", s, s, reason=reason, flags=flags, low=s, high=s)
+    # A missed target: its unrounded comparison is the one ``_missed_raw`` would make
+    # under these rules (rounding variants ask for it when a printed total is explained).
+    raw: dict[tuple[object, ...], _Cmp | None] = {_raw_key(q, w): worst}
     return RowScore(
-        "quantitative", s, s, reason=reason, flags=flags, low=s, high=s,
-        sensitive=not worst.reached,
+        "quantitative", s, s, reason=reason, flags=flags, low=s, high=s, sensitive=True, raw=raw,
     )  # fmt: skip
 
 
@@ -874,19 +885,25 @@ def _variant_combinations(rules: RuleSet) -> list[_Combo]:
     return singles + pairs
 
 
-_CHEAP: dict[int, tuple[list[_Combo], bool]] = {}
+# id(combos) → (combos, whether all are cheap, their distinct 执行率 rule sets)
+_CHEAP: dict[int, tuple[list[_Combo], bool, list[RuleSet]]] = {}
 
 
-def _cheap(combos: list[_Combo]) -> bool:
-    """Whether every combination changes only 执行率 and quantitative scoring."""
+def _cheap(combos: list[_Combo]) -> tuple[bool, list[RuleSet]]:
+    """Whether every combination changes only 执行率 and quantitative scoring, and the
+    distinct rule sets of their 执行率 variants (pairs share those of single variants)."""
     hit = _CHEAP.get(id(combos))
     if hit is not None and hit[0] is combos:
-        return hit[1]
+        return hit[1], hit[2]
     cheap = all(c.sections <= _CHEAP_SECTIONS for c in combos)
+    execution: dict[int, RuleSet] = {}
+    for c in combos:
+        if c.execution_rules is not None:
+            execution.setdefault(id(c.execution_rules), c.execution_rules)
     if len(_CHEAP) > 256:
         _CHEAP.clear()
-    _CHEAP[id(combos)] = (combos, cheap)
-    return cheap
+    _CHEAP[id(combos)] = (combos, cheap, list(execution.values()))
+    return cheap, list(execution.values())
 
 
 class _Alternatives:
@@ -897,11 +914,7 @@ class _Alternatives:
         self.core = core
         ex = core.execution
         self.base_exec = ex.score if ex is not None and ex.score is not None else 0.0
-        self.row = (
-            _execution_row(table.form, table.funds)
-            if table.form in ("project_self_evaluation", "department_self_evaluation")
-            else None
-        )
+        self.row = ex.row if ex is not None else None
         self.sensitive = [
             (ind, r)
             for ind, r in zip(table.indicators, core.indicators, strict=True)
@@ -950,15 +963,15 @@ class _Alternatives:
         Variants of 执行率 and of quantitative rows change only the 执行率 score and
         the scores of rows that missed a numeric target, each within [0, its weight].
         """
-        if not _cheap(combos):
+        cheap, execution_rules = _cheap(combos)
+        if not cheap:
             return True
         room = sum(ind.weight or 0.0 for ind, _ in self.sensitive)
         slack = tol + 0.01  # totals are rounded to 2 decimals
-        execution = {self.base_exec}
-        execution.update(
-            self.execution(c.execution_rules) for c in combos if c.execution_rules is not None
-        )
-        return any(-slack <= printed - e - self.rest <= room + slack for e in execution)
+        low, high = printed - self.rest - room - slack, printed - self.rest + slack
+        if low <= self.base_exec <= high:
+            return True
+        return any(low <= self.execution(rules) <= high for rules in execution_rules)
 
     def total(self, combo: _Combo) -> float | None:
         if not combo.sections <= _CHEAP_SECTIONS:
