@@ -29,6 +29,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from jixiao import native
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -71,7 +73,8 @@ def main() -> None:
         base, full = pool.map(lambda w: _instructions(args.what, args.tables, w), (False, True))
     print(
         f"{args.what}: {(full - base) / args.tables:,.0f} instructions a table "
-        f"(first pass over {args.tables:,} distinct tables, caches empty; callgrind)"
+        f"(first pass over {args.tables:,} distinct tables, caches empty; callgrind); "
+        f"hot modules: {native.status()[1]}"
     )
 
 

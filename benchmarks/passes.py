@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from jixiao import native
+
 T = TypeVar("T")
 
 
@@ -40,6 +42,7 @@ def report(
 ) -> float:
     """Run and print ``repeat`` first passes and one re-run; return the best first-pass rate."""
     n = len(items)
+    print(f"hot modules: {native.status()[1]}")
     rates: list[float] = []
     found = 0
     for i in range(1, repeat + 1):

@@ -1,10 +1,15 @@
 """jixiao (绩效): read, score and check budget performance tables."""
 
-from jixiao.api import read, read_text
-from jixiao.audit import audit
-from jixiao.errors import JixiaoError, NoTableFoundError, UnreadableFileError
-from jixiao.models import Fund, Goals, Indicator, Table, Total
-from jixiao.scoring import score
+from jixiao import native
+
+# First: the compiled hot modules, when a build matching the sources exists (jixiao.native).
+native.install()
+
+from jixiao.api import read, read_text  # noqa: E402
+from jixiao.audit import audit  # noqa: E402
+from jixiao.errors import JixiaoError, NoTableFoundError, UnreadableFileError  # noqa: E402
+from jixiao.models import Fund, Goals, Indicator, Table, Total  # noqa: E402
+from jixiao.scoring import score  # noqa: E402
 
 __all__ = [
     "Fund",
