@@ -12,11 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The hot modules (scoring engine, value parser) compiled with mypyc, outside the
-# source tree; rebuilt when their sources change. Without a C compiler jixiao runs
+# The hot modules (scoring engine, value parser, audit checks) compiled with mypyc,
+# outside the source tree; rebuilt when their sources change. Without a C compiler jixiao runs
 # as plain Python (same results, slower): see src/jixiao/native.py.
 NATIVE := $(VENV)/.native
-NATIVE_SOURCES := src/jixiao/models.py $(wildcard src/jixiao/scoring/*.py src/jixiao/values/*.py)
+NATIVE_SOURCES := src/jixiao/models.py src/jixiao/native.py src/jixiao/native_build.py $(wildcard src/jixiao/scoring/*.py src/jixiao/values/*.py \
+	src/jixiao/audit/*.py src/jixiao/audit/checks/*.py)
 
 $(NATIVE): $(STAMP) $(NATIVE_SOURCES)
 	$(BIN)/python -m jixiao.native_build || echo "warning: no compiled build; jixiao runs as plain Python" >&2

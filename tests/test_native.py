@@ -137,4 +137,4 @@ def test_a_build_missing_a_compiled_file_is_not_used(tmp_path: Path) -> None:
     assert compiled == []
     _edit_manifest(d, "extensions", {})
     usable, why = native.status(d)
-    assert not usable and "names no compiled modules" in why
+    assert not usable and "not of these modules" in why

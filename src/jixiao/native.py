@@ -1,17 +1,18 @@
 """Compiled (mypyc) builds of the hot modules, used only while they match their source.
 
 Scoring a corpus spends its time in :mod:`jixiao.scoring.engine` and
-:mod:`jixiao.values.parse`. ``python -m jixiao.native_build`` compiles these two
-modules with mypyc (part of mypy) into C extensions, outside the source tree, in
-``native_dir()``; ``make`` does it after installing. The same code then runs
-with about a fifth fewer machine instructions (``benchmarks/instructions.py``).
+:mod:`jixiao.values.parse`, an audit also in the checks (``jixiao.audit.checks``).
+``python -m jixiao.native_build`` compiles these modules (``MODULES``) with mypyc
+(part of mypy) into C extensions, outside the source tree, in ``native_dir()``;
+``make`` does it after installing. The same code then runs with about a fifth
+fewer machine instructions (``benchmarks/instructions.py``).
 
 The package imports them through :class:`NativeFinder` only when the build is
 current: the manifest written with the build names the sha256 of every source
-file the compiled modules are made from (the models, ``scoring/``, ``values/``)
-and the interpreter; if any differs (an edited source, another Python), or the
-environment sets ``JIXIAO_PURE=1``, the plain Python modules are imported, as they
-are where no C compiler was available. Either way the results are the same: the
+file the compiled modules are made from (the models, ``scoring/``, ``values/``,
+``audit/``) and the interpreter; if any differs (an edited source, another
+Python), or the environment sets ``JIXIAO_PURE=1``, the plain Python modules are
+imported, as they are where no C compiler was available. Either way the results are the same: the
 tests compare the two on the seed tables.
 """
 
@@ -29,9 +30,18 @@ from pathlib import Path
 from types import ModuleType
 
 # The modules compiled, and the sources they are made from (a change to any one
-# of these makes the build stale).
-MODULES = ("jixiao.scoring.engine", "jixiao.values.parse")
-SOURCES = ("models.py", "scoring", "values")
+# of these makes the build stale). The audit's checks are compiled, not its
+# context and engine: compiled, those took more than twice the instructions.
+MODULES = (
+    "jixiao.scoring.engine",
+    "jixiao.values.parse",
+    "jixiao.audit.checks.arithmetic",
+    "jixiao.audit.checks.data",
+    "jixiao.audit.checks.design",
+    "jixiao.audit.checks.execution",
+    "jixiao.audit.checks.scores",
+)
+SOURCES = ("models.py", "scoring", "values", "audit")
 GROUP = "jixiao_native"
 MANIFEST = "manifest.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -73,7 +83,7 @@ def _check(directory: Path | None) -> tuple[dict[str, str] | None, str]:
         return None, f"unreadable build manifest {d / MANIFEST} ({e}): plain Python"
     extensions = manifest.get("extensions") if isinstance(manifest, dict) else None
     if not isinstance(extensions, dict) or not set(MODULES) <= set(extensions):
-        return None, f"the build manifest {d / MANIFEST} names no compiled modules: plain Python"
+        return None, f"the compiled build in {d} is not of these modules (rebuild it): plain Python"
     if manifest.get("interpreter") != interpreter():
         return None, "the compiled build is for another interpreter: plain Python"
     if manifest.get("sources") != source_hashes():
