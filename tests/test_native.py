@@ -138,3 +138,17 @@ def test_a_build_missing_a_compiled_file_is_not_used(tmp_path: Path) -> None:
     _edit_manifest(d, "extensions", {})
     usable, why = native.status(d)
     assert not usable and "not of these modules" in why
+
+
+def test_without_a_c_compiler_the_build_says_so_and_leaves_no_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jixiao import native_build
+
+    monkeypatch.setenv("CC", str(tmp_path / "no-such-cc"))
+    monkeypatch.setenv("JIXIAO_NATIVE_DIR", str(tmp_path / "native"))
+    with pytest.raises(RuntimeError, match="no C compiler"):
+        native_build.build()
+    assert native_build.main([]) == 1
+    assert "runs as plain Python" in capsys.readouterr().err
+    assert not (tmp_path / "native").exists()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import importlib.machinery
 import json
+import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -41,6 +43,9 @@ def build(directory: Path | None = None, verbose: bool = False) -> Path:
     """Compile ``MODULES`` with mypyc into ``directory`` (``native_dir()``) and write its
     manifest. Raises ``RuntimeError`` (after printing the compiler's output) when it cannot."""
     d = directory or native_dir()
+    compiler = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        raise RuntimeError(f"no C compiler ({compiler}) on this machine")
     with tempfile.TemporaryDirectory(prefix="jixiao-native-") as tmp:
         work = Path(tmp)
         src = work / "src"
