@@ -1,7 +1,7 @@
 """Compiled (mypyc) builds of the hot modules, used only while they match their source.
 
 Scoring a corpus spends its time in :mod:`jixiao.scoring.engine` and
-:mod:`jixiao.values.parse`, an audit also in the checks (``jixiao.audit.checks``).
+:mod:`jixiao.values.parse` (and ``model``), an audit also in the checks (``jixiao.audit.checks``).
 ``python -m jixiao.native_build`` compiles these modules (``MODULES``) with mypyc
 (part of mypy) into C extensions, outside the source tree, in ``native_dir()``;
 ``make`` does it after installing. The same code then runs with about a fifth
@@ -35,6 +35,7 @@ from types import ModuleType
 MODULES = (
     "jixiao.scoring.engine",
     "jixiao.values.parse",
+    "jixiao.values.model",
     "jixiao.audit.checks.arithmetic",
     "jixiao.audit.checks.data",
     "jixiao.audit.checks.design",
