@@ -105,7 +105,7 @@ def _s(x: float) -> str:
 # Internal results (plain, for speed)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class RowScore:
     """A row's score under a rule set, as the engine keeps it: memoised, and shared by
     every table with the row (``row_scores``). Read it; never change it.
@@ -132,6 +132,37 @@ class RowScore:
     raw: dict[tuple[object, ...], _Cmp | None] | None = None
     # Its ``IndicatorScore``'s ``__dict__``, but for the place, names and flags (``_row_result``).
     row: dict[str, Any] | None = None
+
+    # Written out rather than generated: compiled (``jixiao.native``), a generated
+    # ``__init__`` stays interpreted and took most of the cost of a new row's result.
+    def __init__(
+        self,
+        method: Method,
+        score: float | None,
+        recomputed: float | None = None,
+        band: tuple[float, float] | None = None,
+        band_closed: bool = True,
+        reason: str = "",
+        flags: list[str] | None = None,
+        low: float = 0.0,
+        high: float = 0.0,
+        sensitive: bool = False,
+        raw: dict[tuple[object, ...], _Cmp | None] | None = None,
+    ) -> None:
+        self.method = method
+        self.score = score
+        self.recomputed = recomputed
+        self.band = band
+        self.band_closed = band_closed
+        self.reason = reason
+        self.flags = [] if flags is None else flags
+        self.low = low
+        self.high = high
+        self.sensitive = sensitive
+        self.target = None
+        self.actual = None
+        self.raw = raw
+        self.row = None
 
 
 @dataclass(slots=True)
@@ -348,12 +379,18 @@ def _describe(v: Value) -> str:
     return d
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _Cmp:
     score: float  # unrounded, clamped to [0, w]
     reached: bool
     reason: str
     flags: list[str]
+
+    def __init__(self, score: float, reached: bool, reason: str, flags: list[str]) -> None:
+        self.score = score  # (written out: see RowScore)
+        self.reached = reached
+        self.reason = reason
+        self.flags = flags
 
 
 def _compare(t: Value, a: Value, w: float, q: QuantitativeRules, explain: bool) -> _Cmp | None:
