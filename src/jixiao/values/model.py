@@ -97,6 +97,32 @@ class Value(NamedTuple):
         return out
 
 
+_new_tuple = tuple.__new__
+
+
+def make_value(
+    text: str,
+    kind: Kind,
+    op: Operator | None = None,
+    number: float | None = None,
+    upper: float | None = None,
+    unit: str | None = None,
+    label: str | None = None,
+    basis: str | None = None,
+    trend: Trend | None = None,
+    words: tuple[str, ...] = (),
+    claim: Claim | None = None,
+    direction: Direction | None = None,
+    parts: tuple[Value, ...] = (),
+    note: str | None = None,
+    flags: tuple[str, ...] = (),
+) -> Value:
+    """``Value(...)``, made by ``tuple.__new__``: compiled (``jixiao.native``), a named
+    tuple's own ``__new__`` stays interpreted. Same fields, order and defaults (tested)."""
+    fields = (text, kind, op, number, upper, unit, label, basis, trend, words, claim, direction)
+    return _new_tuple(Value, (*fields, parts, note, flags))
+
+
 def _fmt(x: float | None) -> str:
     if x is None:
         return ""

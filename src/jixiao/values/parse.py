@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from jixiao.values import vocab
-from jixiao.values.model import Claim, Direction, Operator, Trend, Value
+from jixiao.values.model import Claim, Direction, Operator, Trend, Value, make_value
 from jixiao.values.numerals import CHINESE_NUMERAL_CHARS, chinese_to_number
 
 _WS = re.compile(r"\s+")
@@ -147,7 +147,7 @@ def _quantity(s: str, text: str) -> Value | None:
     flags: tuple[str, ...] = ()
     if unit == "%" and (number > 100 or (upper or 0) > 100):
         flags = ("percent_over_100",)
-    return Value(
+    return make_value(
         text=text,
         kind="duration" if is_time else "quantity",
         op=op,
@@ -175,7 +175,7 @@ def _change(s: str, text: str) -> Value | None:
         return None
     trend = vocab.TREND_WORDS[m.group("trend")]
     op = _op(None, m.group("post")) if m.group("post") else ("≥" if num else None)
-    return Value(
+    return make_value(
         text=text,
         kind="change",
         op=op,
@@ -253,7 +253,7 @@ def _statement(s: str, text: str) -> Value:
         direction = "lower"
     has_digit = any(c.isdigit() for c in s)
     if (words or claim) and not has_digit and len(s) <= 12:
-        return Value(
+        return make_value(
             text=text,
             kind="qualitative",
             words=words,
@@ -269,7 +269,7 @@ def _statement(s: str, text: str) -> Value:
         note = "描述性语句（超过 12 字），按文字保留"
     else:
         note = "描述性文字，无可识别的数值或定性词"
-    return Value(
+    return make_value(
         text=text,
         kind="text",
         words=words,
@@ -303,14 +303,14 @@ def _compound(s: str, text: str) -> Value | None:
             return None
         for m in matches:
             parts.append(
-                Value(
+                make_value(
                     text=m.group(0),
                     kind="quantity",
                     number=float(m.group(1).replace(",", "")),
                     unit=m.group(2),
                 )
             )
-    return Value(text=text, kind="compound", parts=tuple(parts))
+    return make_value(text=text, kind="compound", parts=tuple(parts))
 
 
 # The commonest shapes by far (``96.5%``, ``>=95%``, ``120(人)``): an ASCII
@@ -343,7 +343,7 @@ def _plain(text: str) -> Value | None:
         return None
     op = vocab.PREFIX_OPERATORS[pre] if pre else None
     flags = ("percent_over_100",) if unit == "%" and number > 100 else ()
-    return Value(
+    return make_value(
         text=text,
         kind="quantity",
         op=op,
@@ -362,9 +362,9 @@ def _parse(text: str) -> Value:
 def _parse_general(text: str) -> Value:
     s = normalize(text)
     if not s:
-        return Value(text=text, kind="empty")
+        return make_value(text=text, kind="empty")
     if s.lower() in vocab.PLACEHOLDERS or _INDICATOR_PLACEHOLDER.match(s):
-        return Value(text=text, kind="placeholder", note="模板占位内容，未填写指标值")
+        return make_value(text=text, kind="placeholder", note="模板占位内容，未填写指标值")
     if "百分之" in s:
         s = _PERCENT_OF.sub(lambda m: f"{m.group(1)}%", s)
     v = _single(s, text)
@@ -398,7 +398,7 @@ def parse_value(text: str | None, name: str | None = None) -> Value:
     ``=`` (exact), which the name refines: ``=0.00(起)`` under 回潮率 is lower-is-better.
     """
     if text is None:
-        return Value(text="", kind="empty")
+        return make_value(text="", kind="empty")
     v = _parse(text)
     by_name = direction_from_name(name)
     if (
@@ -416,7 +416,7 @@ def parse_value(text: str | None, name: str | None = None) -> Value:
 
 def _with_direction(v: Value, direction: Direction) -> Value:
     """``v._replace(direction=direction)``, without ``_replace``'s overhead."""
-    return Value(
+    return make_value(
         v.text, v.kind, v.op, v.number, v.upper, v.unit, v.label, v.basis, v.trend, v.words,
         v.claim, direction, v.parts, v.note, v.flags,
     )  # fmt: skip
