@@ -265,7 +265,9 @@ def test_the_row_memo_is_keyed_by_the_row_keys(rules: Any) -> None:
     expected = {
         key
         for table in tables
-        for key in engine._row_keys(table.indicators, rules.as_printed_level1, True)
+        for key in engine._row_keys(
+            [vars(i) for i in table.indicators], rules.as_printed_level1, True
+        )
     }
     assert len(expected) > 50
     assert set(engine._memo(rules)) == expected

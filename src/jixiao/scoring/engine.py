@@ -189,6 +189,10 @@ class _Core:
     total: float | None
     low: float
     high: float
+    # Each row's fields (its model's ``__dict__``): a model's attributes cost more to
+    # read, most of all from compiled code (``jixiao.native``), and every row's are read
+    # for its key, its result and the sums.
+    fields: list[dict[str, Any]]
 
 
 # ---------------------------------------------------------------------------
@@ -711,24 +715,28 @@ def clear_caches() -> None:
 
 
 def _row_keys(
-    inds: list[Indicator], as_printed: list[str], explain: bool
+    fields: list[dict[str, Any]], as_printed: list[str], explain: bool
 ) -> list[tuple[object, ...]]:
-    """What each row's score depends on (besides the rules): the keys of the row memo."""
+    """What each row's score depends on (besides the rules): the keys of the row memo.
+    ``fields`` are the rows' ``Indicator`` fields (``vars(indicator)``)."""
     d = direction_from_name
     if as_printed:
         return [
             (
-                i.level1 if i.level1 in as_printed else None,
-                i.target,
-                i.actual,
-                d(i.name),
-                i.weight,
-                i.score,
+                f["level1"] if f["level1"] in as_printed else None,
+                f["target"],
+                f["actual"],
+                d(f["name"]),
+                f["weight"],
+                f["score"],
                 explain,
             )
-            for i in inds
+            for f in fields
         ]
-    return [(None, i.target, i.actual, d(i.name), i.weight, i.score, explain) for i in inds]
+    return [
+        (None, f["target"], f["actual"], d(f["name"]), f["weight"], f["score"], explain)
+        for f in fields
+    ]
 
 
 def _new_row(
@@ -749,7 +757,7 @@ def _new_row(
 def _score_row(
     ind: Indicator, rules: RuleSet, explain: bool, memo: dict[tuple[object, ...], RowScore]
 ) -> RowScore:
-    key = _row_keys([ind], rules.as_printed_level1, explain)[0]
+    key = _row_keys([vars(ind)], rules.as_printed_level1, explain)[0]
     r = memo.get(key)
     return r if r is not None else _new_row(ind, key, rules, explain, memo)
 
@@ -846,7 +854,8 @@ def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
     execution = _execution(table, rules, explain)
     memo = _memo(rules)
     inds = table.indicators
-    keys = _row_keys(inds, rules.as_printed_level1, explain)
+    fields = [vars(i) for i in inds]
+    keys = _row_keys(fields, rules.as_printed_level1, explain)
     rows = list(map(memo.get, keys))
     base = execution.score if execution is not None and execution.score is not None else 0.0
     total = low = high = base
@@ -859,7 +868,12 @@ def _core(table: Table, rules: RuleSet, explain: bool) -> _Core:
         high += r.high
     # every row is filled in now
     return _Core(
-        execution, cast("list[RowScore]", rows), _round2(total), _round2(low), _round2(high)
+        execution,
+        cast("list[RowScore]", rows),
+        _round2(total),
+        _round2(low),
+        _round2(high),
+        fields,
     )
 
 
@@ -1173,15 +1187,16 @@ def _row_fields(r: RowScore) -> tuple[Any, ...]:
     )
 
 
-def _row_result(ind: Indicator, r: RowScore, tol: float) -> dict[str, Any]:
-    """The ``__dict__`` of an ``IndicatorScore`` for row ``ind`` scored as ``r``: the fields
+def _row_result(ind: dict[str, Any], r: RowScore, tol: float) -> dict[str, Any]:
+    """The ``__dict__`` of an ``IndicatorScore`` for the row with fields ``ind`` (its
+    ``Indicator``'s ``__dict__``) scored as ``r``: the fields
     that depend only on the row memo's key (texts, weight, printed score), from ``target``
     to ``reason``, in declaration order among the row's place, names and flags, which are
     left None to be filled in for each table (``_indicator_models``).
 
     Kept on ``r``: every table with the row copies it.
     """
-    printed, recomputed = ind.score, r.score
+    printed, recomputed = ind["score"], r.score
     diff = None
     if recomputed is not None and printed is not None:
         d = printed - recomputed
@@ -1192,13 +1207,13 @@ def _row_result(ind: Indicator, r: RowScore, tol: float) -> dict[str, Any]:
         "level1": None,
         "level2": None,
         "name": None,
-        "target": ind.target,
-        "actual": ind.actual,
+        "target": ind["target"],
+        "actual": ind["actual"],
         "target_kind": target_kind,
         "actual_kind": actual_kind,
         "direction": direction,
         "method": r.method,
-        "weight": ind.weight,
+        "weight": ind["weight"],
         "printed_score": printed,
         "recomputed_score": r.recomputed,
         "band": r.band,
@@ -1211,21 +1226,22 @@ def _row_result(ind: Indicator, r: RowScore, tol: float) -> dict[str, Any]:
 
 
 def _indicator_models(
-    inds: list[Indicator], rows: list[RowScore], tol: float
+    fields: list[dict[str, Any]], rows: list[RowScore], tol: float
 ) -> list[IndicatorScore]:
-    """Each row's ``IndicatorScore``: the memoised row's fields with its place and names."""
+    """Each row's ``IndicatorScore``: the memoised row's fields with its place and names
+    (from ``fields``, the rows' ``Indicator`` fields)."""
     out: list[IndicatorScore] = []
     append = out.append
     fields_set = shared_fields(IndicatorScore)  # every field is set
-    for n, (ind, r) in enumerate(zip(inds, rows, strict=True), start=1):
+    for n, (ind, r) in enumerate(zip(fields, rows, strict=True), start=1):
         row = r.row
         if row is None:
             row = r.row = _row_result(ind, r, tol)
         data = row.copy()  # a copy of a dict of the same keys: no key is hashed again
         data["index"] = n
-        data["level1"] = ind.level1
-        data["level2"] = ind.level2
-        data["name"] = ind.name
+        data["level1"] = ind["level1"]
+        data["level2"] = ind["level2"]
+        data["name"] = ind["name"]
         data["flags"] = r.flags.copy()
         m = new(IndicatorScore)  # trusted(IndicatorScore, data), inlined
         set_dict(m, data)
@@ -1237,7 +1253,7 @@ def _indicator_models(
 
 
 def _indicator_sums(
-    inds: list[Indicator], rows: list[RowScore], differences: list[Difference]
+    fields: list[dict[str, Any]], rows: list[RowScore], differences: list[Difference]
 ) -> tuple[dict[str, list[float]], float, float]:
     """The 一级 groups (一级 → [Σ weight, Σ printed score, Σ score]), Σ weights and
     Σ printed scores of weighted rows; each row's difference is added to ``differences``.
@@ -1247,14 +1263,14 @@ def _indicator_sums(
     groups: dict[str, list[float]] = {}
     weights = 0.0
     printed_ind = 0.0
-    for n, (ind, r) in enumerate(zip(inds, rows, strict=True), start=1):
+    for n, (ind, r) in enumerate(zip(fields, rows, strict=True), start=1):
         row = r.row
         assert row is not None
         weight, printed, recomputed = row["weight"], row["printed_score"], r.score
         if row["difference"]:
-            where = ind.name or ind.level2 or f"第 {n} 个指标"
+            where = ind["name"] or ind["level2"] or f"第 {n} 个指标"
             differences.append(_diff("indicator", where, printed, recomputed, r.reason))
-        level1 = ind.level1 or "（未分类）"
+        level1 = ind["level1"] or "（未分类）"
         g = groups.get(level1)
         if g is None:
             g = groups[level1] = [0.0, 0.0, 0.0]
@@ -1279,11 +1295,16 @@ def row_scores(
     For callers that read every row's score and keep none of them (the audit).
     """
     rs = load_rules(rules)
+    execution, core = _scored_rows(table, rs)
+    return execution, core.indicators if core is not None else []
+
+
+def _scored_rows(table: Table, rs: RuleSet) -> tuple[ExecutionScore | None, _Core | None]:
     if table.form == "project_target":
-        return None, []
+        return None, None
     core = _core(table, rs, explain=True)
     execution = _execution_result(core.execution, rs) if core.execution is not None else None
-    return execution, core.indicators
+    return execution, core
 
 
 def score_rows(
@@ -1295,10 +1316,10 @@ def score_rows(
     total, the money-row checks and the 一级 sums are skipped.
     """
     rs = load_rules(rules)
-    execution, rows = row_scores(table, rs)
-    if not rows:
+    execution, core = _scored_rows(table, rs)
+    if core is None or not core.indicators:
         return execution, []
-    return execution, _indicator_models(table.indicators, rows, rs.tolerance)
+    return execution, _indicator_models(core.fields, core.indicators, rs.tolerance)
 
 
 def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
@@ -1353,8 +1374,8 @@ def score(table: Table, rules: str | Path | RuleSet = "mof-2020") -> TableScore:
         )
 
     # Indicators, and their 一级 groups
-    indicators = _indicator_models(table.indicators, core.indicators, tol)
-    groups, weights, printed_ind = _indicator_sums(table.indicators, core.indicators, differences)
+    indicators = _indicator_models(core.fields, core.indicators, tol)
+    groups, weights, printed_ind = _indicator_sums(core.fields, core.indicators, differences)
     level1: list[Level1Score] = []
     for name, (w, ps, s) in groups.items():
         printed_w = table.level1_weights.get(name)
