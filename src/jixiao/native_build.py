@@ -52,6 +52,7 @@ def build(directory: Path | None = None, verbose: bool = False) -> Path:
         shutil.copytree(
             PACKAGE, src / "jixiao", ignore=shutil.ignore_patterns("__pycache__", "*.so")
         )
+        sources = source_hashes(src / "jixiao")  # of what is compiled, whatever changes meanwhile
         (src / "mypy.ini").write_text(_MYPY_CONFIG, "utf-8")
         out = work / "out"
         paths = ["--config-file", "mypy.ini", *(_path(m) for m in MODULES)]
@@ -80,7 +81,7 @@ def build(directory: Path | None = None, verbose: bool = False) -> Path:
         if d.exists():
             shutil.rmtree(d)
         shutil.copytree(out, d)
-    manifest = {"interpreter": interpreter(), "sources": source_hashes(), "extensions": extensions}
+    manifest = {"interpreter": interpreter(), "sources": sources, "extensions": extensions}
     (d / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
     return d
 
