@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -115,23 +115,24 @@ class RowScore:
     in words; ``IndicatorScore`` holds the same fields with the row's place and names.
     """
 
+    # (The defaults are those of ``__init__``.)
     method: Method
     score: float | None
-    recomputed: float | None = None
-    band: tuple[float, float] | None = None
-    band_closed: bool = True
-    reason: str = ""
-    flags: list[str] = field(default_factory=list)
-    low: float = 0.0
-    high: float = 0.0
+    recomputed: float | None
+    band: tuple[float, float] | None
+    band_closed: bool
+    reason: str
+    flags: list[str]
+    low: float
+    high: float
     # True when the score depends on the quantitative rules (a missed numeric target).
-    sensitive: bool = False
-    target: Value | None = None
-    actual: Value | None = None
+    sensitive: bool
+    target: Value | None  # set by ``_score_indicator``
+    actual: Value | None
     # Unrounded comparisons under other quantitative rules (``_missed_raw``), by rules.
-    raw: dict[tuple[object, ...], _Cmp | None] | None = None
+    raw: dict[tuple[object, ...], _Cmp | None] | None
     # Its ``IndicatorScore``'s ``__dict__``, but for the place, names and flags (``_row_result``).
-    row: dict[str, Any] | None = None
+    row: dict[str, Any] | None
 
     # Written out rather than generated: compiled (``jixiao.native``), a generated
     # ``__init__`` stays interpreted and took most of the cost of a new row's result.
@@ -947,14 +948,15 @@ def _cheap(combos: list[_Combo]) -> tuple[bool, list[RuleSet]]:
     if hit is not None and hit[0] is combos:
         return hit[1], hit[2]
     cheap = all(c.sections <= _CHEAP_SECTIONS for c in combos)
-    execution: dict[int, RuleSet] = {}
+    distinct: dict[int, RuleSet] = {}
     for c in combos:
         if c.execution_rules is not None:
-            execution.setdefault(id(c.execution_rules), c.execution_rules)
+            distinct.setdefault(id(c.execution_rules), c.execution_rules)
+    execution = list(distinct.values())
     if len(_CHEAP) > 256:
         _CHEAP.clear()
-    _CHEAP[id(combos)] = (combos, cheap, list(execution.values()))
-    return cheap, list(execution.values())
+    _CHEAP[id(combos)] = (combos, cheap, execution)
+    return cheap, execution
 
 
 class _Alternatives:
